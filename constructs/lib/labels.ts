@@ -1,0 +1,42 @@
+/** The tool that manages every object this library writes (`app.kubernetes.io/managed-by`). */
+export const MANAGED_BY = 'cdk8s';
+
+/** What an object is, in the words of the Kubernetes recommended labels. */
+export interface AppIdentity {
+  /** `app.kubernetes.io/name`: what runs, e.g. "web". Stable; used in selectors. */
+  readonly name: string;
+  /**
+   * `app.kubernetes.io/instance`: which installation of it. Stable; used in selectors.
+   * @default - `<partOf>-<name>` when partOf is set, else the name
+   */
+  readonly instance?: string;
+  /** `app.kubernetes.io/component`: its role, e.g. "frontend", "database". @default - not set */
+  readonly component?: string;
+  /** `app.kubernetes.io/part-of`: the application it belongs to, e.g. "shop". @default - not set */
+  readonly partOf?: string;
+  /** `app.kubernetes.io/version`: metadata only, never in a selector. @default - not set */
+  readonly version?: string;
+}
+
+/** The instance label value for an identity. */
+export function instanceOf(id: AppIdentity): string {
+  return id.instance ?? (id.partOf ? `${id.partOf}-${id.name}` : id.name);
+}
+
+/** The labels a selector may use: only ones that never change for the life of the workload. */
+export function selectorLabels(id: AppIdentity): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': id.name,
+    'app.kubernetes.io/instance': instanceOf(id),
+  };
+}
+
+/** All recommended labels for object and pod-template metadata. */
+export function standardLabels(id: AppIdentity): Record<string, string> {
+  const labels: Record<string, string> = { ...selectorLabels(id) };
+  if (id.component) labels['app.kubernetes.io/component'] = id.component;
+  if (id.partOf) labels['app.kubernetes.io/part-of'] = id.partOf;
+  if (id.version) labels['app.kubernetes.io/version'] = id.version;
+  labels['app.kubernetes.io/managed-by'] = MANAGED_BY;
+  return labels;
+}

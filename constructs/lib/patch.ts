@@ -1,0 +1,110 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { pathOf, show } from './errors';
+
+/**
+ * Patches on objects that cdk8s-plus-28 generates, made safe.
+ *
+ * A JSON patch is applied before the generated `toJson_*` mapper of the Kube* class runs, and that
+ * mapper silently drops whatever the 1.28 schema does not know, or whatever has the wrong type (a
+ * plain-string quantity becomes `requests: {}`). Every patch made through this module is therefore
+ * checked against the rendered object at synthesis, and a patch that did not survive throws.
+ */
+interface Expectation {
+  readonly op: 'add' | 'remove';
+  readonly path: string;
+  readonly value?: unknown;
+}
+
+const expectations = new WeakMap<ApiObject, Expectation[]>();
+
+/** JSON-pointer segments of a path such as `/metadata/labels/app.kubernetes.io~1name`. */
+function segments(path: string): string[] {
+  return path.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function lookup(doc: unknown, path: string): { found: boolean; value?: unknown } {
+  let cur: unknown = doc;
+  for (const seg of segments(path)) {
+    if (cur === null || typeof cur !== 'object' || !(seg in (cur as Record<string, unknown>))) return { found: false };
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return { found: true, value: cur };
+}
+
+/** The JSON a value renders to: Quantities become their string or number. */
+function plain(value: unknown): unknown {
+  if (value instanceof k8s.Quantity || value instanceof k8s.IntOrString) return value.value;
+  if (Array.isArray(value)) return value.map(plain);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, plain(v)]));
+  }
+  return value;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function watch(obj: ApiObject): Expectation[] {
+  let list = expectations.get(obj);
+  if (list) return list;
+  list = [];
+  expectations.set(obj, list);
+  const render = obj.toJson.bind(obj);
+  const checks = list;
+  // Checked where the object is rendered, so every synthesis path (App.synth, synthYaml,
+  // Chart.toJson, our own pipeline) fails loudly, at no extra rendering cost.
+  obj.toJson = () => {
+    const json = render();
+    for (const e of checks) {
+      const got = lookup(json, e.path);
+      if (e.op === 'remove' ? got.found : !got.found || !sameJson(got.value, plain(e.value))) {
+        throw new Error(
+          `${pathOf(obj)}: ${obj.kind} "${obj.name}" lost the patch "${e.op} ${e.path}"` +
+            (e.op === 'add' ? ` (wanted ${show(plain(e.value))}, rendered ${got.found ? show(got.value) : 'nothing'})` : ' (the field is still rendered)') +
+            '; the Kubernetes 1.28 schema of the generated object does not accept it: check the field name, and pass quantities as k8s.Quantity, never as plain strings',
+        );
+      }
+    }
+    return json;
+  };
+  return list;
+}
+
+/**
+ * Adds (or replaces) the value at `path` of a generated object, and fails synthesis if the
+ * rendered object does not carry exactly that value.
+ */
+export function patchAdd(obj: ApiObject, path: string, value: unknown): void {
+  obj.addJsonPatch(JsonPatch.add(path, value));
+  watch(obj).push({ op: 'add', path, value });
+}
+
+/** Removes the value at `path`, and fails synthesis if the rendered object still has it. */
+export function patchRemove(obj: ApiObject, path: string): void {
+  obj.addJsonPatch(JsonPatch.remove(path));
+  watch(obj).push({ op: 'remove', path });
+}
+
+/** The kinds whose objects are cluster-scoped: they must never carry `metadata.namespace`. */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'Namespace', 'PriorityClass', 'StorageClass', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'Node',
+  'CustomResourceDefinition', 'IngressClass', 'RuntimeClass', 'CSIDriver', 'VolumeAttachment',
+  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'APIService',
+]);
+
+/**
+ * Marks an object cluster-scoped: cdk8s stamps the chart's namespace onto every object, which the
+ * API server rejects or (with kubectl) misreports for cluster-scoped kinds.
+ */
+export function clusterScoped<T extends ApiObject>(obj: T): T {
+  if (obj.metadata.namespace !== undefined) patchRemove(obj, '/metadata/namespace');
+  return obj;
+}
+
+/** The main API object behind a cdk8s-plus construct (its `Resource` child) or an ApiObject itself. */
+export function apiObjectOf(c: IConstruct): ApiObject {
+  return ApiObject.of(c);
+}

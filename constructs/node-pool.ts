@@ -1,0 +1,136 @@
+import { invalid, show } from './lib/errors';
+import { check, dns1123LabelProblem, intProblem, labelKeyProblem, labelsProblem, labelValueProblem } from './lib/validate';
+
+/** How a taint repels pods (`kubectl taint nodes n key=value:<effect>`). */
+export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+export const TAINT_EFFECTS: readonly TaintEffect[] = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+/** A taint every node of a pool carries. */
+export interface NodeTaint {
+  readonly key: string;
+  /** @default - no value: tolerated with operator Exists */
+  readonly value?: string;
+  readonly effect: TaintEffect;
+  /**
+   * For NoExecute only: how long a pod that tolerates the taint keeps running once the taint
+   * appears. Workloads that target the pool get this in their toleration.
+   * @default - tolerated forever
+   */
+  readonly tolerationSeconds?: number;
+}
+
+/** A pod toleration as the Kubernetes API spells it. */
+export interface Toleration {
+  readonly key?: string;
+  readonly operator?: 'Equal' | 'Exists';
+  readonly value?: string;
+  readonly effect?: TaintEffect;
+  readonly tolerationSeconds?: number;
+}
+
+/**
+ * One node pool: the single source of truth for both sides of dedicated scheduling. Workloads that
+ * target it get its node affinity and a toleration for each taint; the Pulumi layer creates a GKE
+ * node pool, or labels and taints minikube nodes, from the same description.
+ */
+export interface NodePoolSpec {
+  /** Pool name (RFC 1123 label); also the GKE node pool name. */
+  readonly name: string;
+  /** Labels of every node in the pool. The pool label {@link NodePool.POOL_LABEL} is always added. @default - none */
+  readonly labels?: Record<string, string>;
+  /** Taints of every node in the pool. @default - none: any pod may land here */
+  readonly taints?: NodeTaint[];
+  /** GKE machine type. @default "e2-standard-2" */
+  readonly machineType?: string;
+  /** Cluster autoscaler lower bound (per zone on GKE). @default 1 */
+  readonly minNodes?: number;
+  /** Cluster autoscaler upper bound (per zone on GKE). @default 3 */
+  readonly maxNodes?: number;
+  /** Boot disk size in GB. @default 50 */
+  readonly diskSizeGb?: number;
+  /** Spot VMs (cheaper, preemptible). @default false */
+  readonly spot?: boolean;
+}
+
+/** A validated node pool description. */
+export class NodePool {
+  /** The label that names a node's pool on every cluster kind this library targets. */
+  public static readonly POOL_LABEL = 'k8s-stack.io/pool';
+
+  public readonly name: string;
+  public readonly labels: Readonly<Record<string, string>>;
+  public readonly taints: readonly NodeTaint[];
+  public readonly machineType: string;
+  public readonly minNodes: number;
+  public readonly maxNodes: number;
+  public readonly diskSizeGb: number;
+  public readonly spot: boolean;
+
+  public constructor(spec: NodePoolSpec) {
+    const where = `nodePool ${show(spec.name)}`;
+    check(where, 'name', spec.name, dns1123LabelProblem(spec.name, 40));
+    check(where, 'labels', spec.labels, labelsProblem(spec.labels ?? {}));
+    if (spec.labels?.[NodePool.POOL_LABEL] !== undefined && spec.labels[NodePool.POOL_LABEL] !== spec.name) {
+      invalid(where, `labels["${NodePool.POOL_LABEL}"]`, spec.labels[NodePool.POOL_LABEL], 'differs from the pool name', 'leave it out: it is set to the pool name');
+    }
+    const seen = new Set<string>();
+    (spec.taints ?? []).forEach((t, i) => {
+      const field = `taints[${i}]`;
+      check(where, `${field}.key`, t.key, labelKeyProblem(t.key));
+      if (t.value !== undefined) check(where, `${field}.value`, t.value, labelValueProblem(t.value));
+      if (!TAINT_EFFECTS.includes(t.effect)) {
+        invalid(where, `${field}.effect`, t.effect, 'is not a taint effect', 'use NoSchedule, PreferNoSchedule or NoExecute');
+      }
+      if (t.tolerationSeconds !== undefined) {
+        if (t.effect !== 'NoExecute') invalid(where, `${field}.tolerationSeconds`, t.tolerationSeconds, `only applies to NoExecute taints, not ${t.effect}`, 'remove it or use effect NoExecute');
+        check(where, `${field}.tolerationSeconds`, t.tolerationSeconds, intProblem(t.tolerationSeconds, 0));
+      }
+      const id = `${t.key}:${t.effect}`;
+      if (seen.has(id)) invalid(where, `${field}`, `${t.key}=${t.value ?? ''}:${t.effect}`, 'repeats a key and effect already tainted', 'keep one taint per key and effect');
+      seen.add(id);
+    });
+    this.minNodes = spec.minNodes ?? 1;
+    this.maxNodes = spec.maxNodes ?? 3;
+    check(where, 'minNodes', this.minNodes, intProblem(this.minNodes, 0, 1000));
+    check(where, 'maxNodes', this.maxNodes, intProblem(this.maxNodes, 1, 1000));
+    if (this.minNodes > this.maxNodes) invalid(where, 'minNodes', this.minNodes, `is above maxNodes ${this.maxNodes}`, 'lower minNodes or raise maxNodes');
+    this.diskSizeGb = spec.diskSizeGb ?? 50;
+    check(where, 'diskSizeGb', this.diskSizeGb, intProblem(this.diskSizeGb, 10, 65536));
+
+    this.name = spec.name;
+    this.labels = { ...spec.labels, [NodePool.POOL_LABEL]: spec.name };
+    this.taints = [...(spec.taints ?? [])];
+    this.machineType = spec.machineType ?? 'e2-standard-2';
+    this.spot = spec.spot ?? false;
+  }
+
+  /** One toleration per taint: what a pod needs to be scheduled (and to stay) on this pool. */
+  public tolerations(): Toleration[] {
+    return this.taints.map((t) => ({
+      key: t.key,
+      operator: t.value === undefined ? 'Exists' : 'Equal',
+      ...(t.value !== undefined ? { value: t.value } : {}),
+      effect: t.effect,
+      ...(t.tolerationSeconds !== undefined ? { tolerationSeconds: t.tolerationSeconds } : {}),
+    }));
+  }
+
+  /** The taints of this pool that `tolerations` do not tolerate (Kubernetes matching rules). */
+  public untolerated(tolerations: readonly Toleration[]): NodeTaint[] {
+    return this.taints.filter((t) => !tolerations.some((tol) => tolerates(tol, t)));
+  }
+}
+
+/** Whether one toleration tolerates one taint, as the scheduler decides it. */
+export function tolerates(tol: Toleration, taint: NodeTaint): boolean {
+  if (tol.effect !== undefined && tol.effect !== taint.effect) return false;
+  if (tol.key === undefined || tol.key === '') return tol.operator === 'Exists';
+  if (tol.key !== taint.key) return false;
+  if ((tol.operator ?? 'Equal') === 'Exists') return true;
+  return (tol.value ?? '') === (taint.value ?? '');
+}
+
+/** `key=value:Effect`, as kubectl prints a taint. */
+export function formatTaint(t: NodeTaint): string {
+  return `${t.key}${t.value !== undefined ? `=${t.value}` : ''}:${t.effect}`;
+}
