@@ -12,7 +12,7 @@ import { pathOf, show } from './errors';
  * checked against the rendered object at synthesis, and a patch that did not survive throws.
  */
 interface Expectation {
-  readonly op: 'add' | 'remove';
+  readonly op: 'add' | 'remove' | 'append';
   readonly path: string;
   readonly value?: unknown;
 }
@@ -43,8 +43,16 @@ function plain(value: unknown): unknown {
   return value;
 }
 
+/** Deep equality of JSON values; object key order does not matter (the mappers reorder keys). */
 function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  }
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => k in b && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 function watch(obj: ApiObject): Expectation[] {
@@ -60,10 +68,14 @@ function watch(obj: ApiObject): Expectation[] {
     const json = render();
     for (const e of checks) {
       const got = lookup(json, e.path);
-      if (e.op === 'remove' ? got.found : !got.found || !sameJson(got.value, plain(e.value))) {
+      const kept =
+        e.op === 'remove' ? !got.found
+        : e.op === 'append' ? Array.isArray(got.value) && got.value.some((item) => sameJson(item, plain(e.value)))
+        : got.found && sameJson(got.value, plain(e.value));
+      if (!kept) {
         throw new Error(
           `${pathOf(obj)}: ${obj.kind} "${obj.name}" lost the patch "${e.op} ${e.path}"` +
-            (e.op === 'add' ? ` (wanted ${show(plain(e.value))}, rendered ${got.found ? show(got.value) : 'nothing'})` : ' (the field is still rendered)') +
+            (e.op !== 'remove' ? ` (wanted ${show(plain(e.value))}, rendered ${got.found ? show(got.value) : 'nothing'})` : ' (the field is still rendered)') +
             '; the Kubernetes 1.28 schema of the generated object does not accept it: check the field name, and pass quantities as k8s.Quantity, never as plain strings',
         );
       }
@@ -80,6 +92,12 @@ function watch(obj: ApiObject): Expectation[] {
 export function patchAdd(obj: ApiObject, path: string, value: unknown): void {
   obj.addJsonPatch(JsonPatch.add(path, value));
   watch(obj).push({ op: 'add', path, value });
+}
+
+/** Appends `value` to the existing array at `arrayPath`, and checks that it was kept. */
+export function patchAppend(obj: ApiObject, arrayPath: string, value: unknown): void {
+  obj.addJsonPatch(JsonPatch.add(`${arrayPath}/-`, value));
+  watch(obj).push({ op: 'append', path: arrayPath, value });
 }
 
 /** Removes the value at `path`, and fails synthesis if the rendered object still has it. */

@@ -1,0 +1,12 @@
+export * from './access';
+export * from './autoscaler';
+export * from './configuration';
+export * from './disruption-budget';
+export * from './node-pool';
+export * from './services';
+export * from './web-service';
+export * from './workload';
+export { ValidationError } from './lib/errors';
+export * from './lib/labels';
+export { CLUSTER_SCOPED_KINDS, clusterScoped, patchAdd, patchAppend, patchRemove } from './lib/patch';
+export * from './lib/validate';

@@ -1,0 +1,160 @@
+import { ApiObject, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { AccessRule, ServiceAccess } from './access';
+import { Autoscaler, AutoscalingProps } from './autoscaler';
+import { DisruptionBudget, PodCount } from './disruption-budget';
+import { invalid } from './lib/errors';
+import { AppIdentity } from './lib/labels';
+import { patchAdd } from './lib/patch';
+import { check, dns1123LabelProblem, intProblem } from './lib/validate';
+import { NetworkService, ServiceKind, ServicePortSpec } from './services';
+import { PodIdentity, PodProps, basePodProps, labelObject, podIdentity, renderPod } from './workload';
+
+/** How a Deployment replaces pods. */
+export type RolloutStrategy =
+  | {
+      readonly type: 'RollingUpdate';
+      /** Extra pods during a rollout; percentages round up. @default "25%" */
+      readonly maxSurge?: PodCount;
+      /** Pods that may be missing during a rollout; percentages round down. @default "25%" */
+      readonly maxUnavailable?: PodCount;
+    }
+  | { readonly type: 'Recreate' };
+
+export interface WebServiceProps extends AppIdentity, PodProps {
+  /** @default - the chart's namespace */
+  readonly namespace?: string;
+  /** Replicas when not autoscaled. @default 2 */
+  readonly replicas?: number;
+  /** @default RollingUpdate with maxSurge 25% and maxUnavailable 25% */
+  readonly strategy?: RolloutStrategy;
+  /** Old ReplicaSets kept for `kubectl rollout undo`. @default 10 */
+  readonly revisionHistoryLimit?: number;
+  /** @default 0 */
+  readonly minReadySeconds?: number;
+  /** @default 600 */
+  readonly progressDeadlineSeconds?: number;
+  /**
+   * The Service in front of the pods.
+   * @default - a ClusterIP Service exposing every port of the first container
+   */
+  readonly service?: { readonly kind?: ServiceKind; readonly ports?: ServicePortSpec[] } | false;
+  /** HorizontalPodAutoscaler; when set, the Deployment leaves `replicas` to it. @default - no autoscaling */
+  readonly autoscaling?: AutoscalingProps;
+  /**
+   * PodDisruptionBudget. Give exactly one of minAvailable / maxUnavailable.
+   * @default - maxUnavailable 1 when there are at least 2 replicas, none for a single replica
+   */
+  readonly disruptionBudget?: { readonly minAvailable?: PodCount; readonly maxUnavailable?: PodCount } | false;
+  /**
+   * The ServiceAccount: by default one of its own, named after the workload, with no permissions and
+   * no token mounted. Give rules to grant least-privilege access, or the name of an existing account.
+   * @default - own account, no permissions
+   */
+  readonly serviceAccount?: { readonly rules?: AccessRule[]; readonly annotations?: Record<string, string> } | { readonly existingName: string };
+}
+
+/** The percent/absolute value of a surge or unavailability setting for `replicas` pods. */
+function podsOf(value: PodCount, replicas: number, roundUp: boolean): number {
+  if (typeof value === 'number') return value;
+  const n = (Number(value.slice(0, -1)) / 100) * replicas;
+  return roundUp ? Math.ceil(n) : Math.floor(n);
+}
+
+/**
+ * A stateless HTTP (or TCP) service: Deployment + Service, with optional HPA and a PDB, spread over
+ * nodes or zones, its own least-privilege ServiceAccount, and pods that pass the "restricted" Pod
+ * Security Standard.
+ */
+export class WebService extends Construct {
+  public readonly name: string;
+  public readonly deployment: kplus.Deployment;
+  public readonly service?: NetworkService;
+  public readonly autoscaler?: Autoscaler;
+  public readonly disruptionBudget?: DisruptionBudget;
+  public readonly access?: ServiceAccess;
+  public readonly identity: PodIdentity;
+
+  public constructor(scope: Construct, id: string, props: WebServiceProps) {
+    super(scope, id);
+    check(this, 'name', props.name, dns1123LabelProblem(props.name));
+    const replicas = props.autoscaling?.minReplicas ?? props.replicas ?? 2;
+    if (props.autoscaling && props.replicas !== undefined) invalid(this, 'replicas', props.replicas, 'is set together with autoscaling', 'remove replicas: the HPA owns the replica count (minReplicas is the floor)');
+    check(this, 'replicas', replicas, intProblem(replicas, 0));
+    const strategy = props.strategy ?? { type: 'RollingUpdate' };
+    if (strategy.type === 'RollingUpdate') {
+      const surge = strategy.maxSurge ?? '25%';
+      const unavailable = strategy.maxUnavailable ?? '25%';
+      for (const [field, v] of [['strategy.maxSurge', surge], ['strategy.maxUnavailable', unavailable]] as const) {
+        if (typeof v === 'number') check(this, field, v, intProblem(v, 0));
+        else if (!/^\d{1,3}%$/.test(v)) invalid(this, field, v, 'is not a whole number or percentage', 'use e.g. 1 or "25%"');
+      }
+      if (podsOf(surge, Math.max(replicas, 1), true) === 0 && podsOf(unavailable, Math.max(replicas, 1), false) === 0) {
+        invalid(this, 'strategy', { maxSurge: surge, maxUnavailable: unavailable }, `lets no pod be added or removed for ${replicas} replicas, so the rollout can never progress`, 'allow maxSurge or maxUnavailable of at least 1');
+      }
+    }
+    const history = props.revisionHistoryLimit ?? 10;
+    check(this, 'revisionHistoryLimit', history, intProblem(history, 0, 100));
+    this.name = props.name;
+    this.identity = podIdentity(this, props);
+
+    let serviceAccountName: string;
+    if (props.serviceAccount && 'existingName' in props.serviceAccount) {
+      serviceAccountName = props.serviceAccount.existingName;
+    } else {
+      this.access = new ServiceAccess(this, 'Access', {
+        ...props, serviceAccountName: props.name, namespace: props.namespace,
+        rules: props.serviceAccount?.rules, annotations: props.serviceAccount?.annotations,
+        automountToken: false,
+      });
+      serviceAccountName = this.access.serviceAccountName;
+    }
+
+    this.deployment = new kplus.Deployment(this, 'Resource', {
+      ...basePodProps(this, props.name, serviceAccountName, props),
+      metadata: { name: props.name, ...(props.namespace ? { namespace: props.namespace } : {}) },
+      replicas: props.autoscaling ? undefined : replicas,
+      strategy: strategy.type === 'Recreate'
+        ? kplus.DeploymentStrategy.recreate()
+        : kplus.DeploymentStrategy.rollingUpdate({
+          maxSurge: toPercentOrAbsolute(strategy.maxSurge ?? '25%'),
+          maxUnavailable: toPercentOrAbsolute(strategy.maxUnavailable ?? '25%'),
+        }),
+      minReady: Duration.seconds(props.minReadySeconds ?? 0),
+      progressDeadline: Duration.seconds(props.progressDeadlineSeconds ?? 600),
+      terminationGracePeriod: Duration.seconds(props.terminationGracePeriodSeconds ?? 30),
+    });
+    const apiObject = ApiObject.of(this.deployment);
+    labelObject(apiObject, this.identity);
+    renderPod(this, { workload: this.deployment, templatePath: '/spec/template', hasSelector: true }, this.identity, props);
+    patchAdd(apiObject, '/spec/revisionHistoryLimit', history);
+    if (props.autoscaling) this.deployment.markHasAutoscaler();
+
+    if (props.service !== false) {
+      const ports = props.service?.ports ?? (props.containers[0].ports ?? []).map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name, protocol: p.protocol }));
+      const declared = new Set(props.containers.flatMap((c) => (c.ports ?? []).flatMap((p) => [p.name, p.containerPort])));
+      ports.forEach((p, i) => {
+        const target = p.targetPort ?? p.port;
+        if (!declared.has(target)) invalid(this, `service.ports[${i}].targetPort`, target, 'is not a port any container declares', 'point it at a declared container port name');
+      });
+      this.service = new NetworkService(this, 'Service', {
+        ...props, serviceName: props.name, namespace: props.namespace, kind: props.service?.kind, selector: this.identity.selector, ports,
+      });
+    }
+    if (props.autoscaling) {
+      this.autoscaler = new Autoscaler(this, 'Autoscaler', { ...props, ...props.autoscaling, namespace: props.namespace, target: { kind: 'Deployment', name: props.name } });
+    }
+    const budget = props.disruptionBudget ?? (replicas >= 2 ? {} : false);
+    if (budget !== false) {
+      this.disruptionBudget = new DisruptionBudget(this, 'DisruptionBudget', {
+        ...props, namespace: props.namespace, selector: this.identity.selector, replicas,
+        minAvailable: budget.minAvailable, maxUnavailable: budget.maxUnavailable,
+      });
+    }
+  }
+}
+
+function toPercentOrAbsolute(v: PodCount): kplus.PercentOrAbsolute {
+  return typeof v === 'number' ? kplus.PercentOrAbsolute.absolute(v) : kplus.PercentOrAbsolute.percent(Number(v.slice(0, -1)));
+}

@@ -1,0 +1,30 @@
+import { App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+
+/** A synthesized Kubernetes object as plain JSON. */
+export type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: any }; [k: string]: any };
+
+/** Builds constructs in a fresh chart (namespace "test" unless given) and returns the rendered objects. */
+export function synth(build: (chart: Chart) => void, namespace: string | undefined = 'test'): KubeObject[] {
+  const app = new App();
+  const chart = new Chart(app, 'test', namespace ? { namespace } : {});
+  build(chart);
+  return chart.toJson() as KubeObject[];
+}
+
+/** The one object of `kind` (and `name`, when several) among `objects`; throws when absent. */
+export function find(objects: KubeObject[], kind: string, name?: string): KubeObject {
+  const found = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  if (found.length !== 1) throw new Error(`expected one ${kind}${name ? ` "${name}"` : ''}, found ${found.length}`);
+  return found[0];
+}
+
+/** The pod spec inside a workload object. */
+export function podSpec(obj: KubeObject): any {
+  return obj.kind === 'CronJob' ? obj.spec.jobTemplate.spec.template.spec : obj.kind === 'Pod' ? obj.spec : obj.spec.template.spec;
+}
+
+/** A fresh scope for tests that only construct (and expect a throw). */
+export function scope(namespace = 'test'): Construct {
+  return new Chart(new App(), 'test', { namespace });
+}
