@@ -56,6 +56,8 @@ function checkKeys(scope: Construct, source: ConfigSource, env: Record<string, s
 export interface AppConfigProps extends AppIdentity {
   /** ConfigMap name (RFC 1123 subdomain). Stable: no hash suffix; the hash goes on the pod template instead. */
   readonly configMapName: string;
+  /** @default - the chart's namespace */
+  readonly namespace?: string;
   /** Literal entries (`kubectl create configmap --from-literal`). @default - none */
   readonly data?: Record<string, string>;
   /** File entries: key = file name, value = file content (`--from-file`). @default - none */
@@ -92,7 +94,7 @@ export class AppConfig extends Construct implements ConfigSource {
     this.keys = Object.keys(data).sort();
     this.contentHash = createHash('sha256').update(JSON.stringify(this.keys.map((k) => [k, data[k]]))).digest('hex');
     this.configMap = new kplus.ConfigMap(this, 'Resource', {
-      metadata: { name: props.configMapName, labels: standardLabels(props) },
+      metadata: { name: props.configMapName, labels: standardLabels(props), ...(props.namespace ? { namespace: props.namespace } : {}) },
       data: Object.keys(data).length > 0 ? data : undefined,
       immutable: props.immutable ?? false,
     });

@@ -118,10 +118,11 @@ export class NetworkService extends Construct {
       ...(selects ? { selector: props.selector } : {}),
       ...(props.sessionAffinity ? { sessionAffinity: props.sessionAffinity } : {}),
       ...(props.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}),
-      ...(kind.type === 'ClusterIP' ? { type: 'ClusterIP', ...(kind.clusterIP ? { clusterIP: kind.clusterIP } : {}) } : {}),
+      // `clusterIp`: the TypeScript spelling; the mapper silently drops `clusterIP` (spreads escape excess-property checks).
+      ...(kind.type === 'ClusterIP' ? { type: 'ClusterIP', ...(kind.clusterIP ? { clusterIp: kind.clusterIP } : {}) } : {}),
       ...(kind.type === 'NodePort' ? { type: 'NodePort', externalTrafficPolicy: kind.externalTrafficPolicy ?? 'Local' } : {}),
       ...(kind.type === 'LoadBalancer' ? { type: 'LoadBalancer', loadBalancerSourceRanges: kind.sourceRanges, externalTrafficPolicy: kind.externalTrafficPolicy ?? 'Local' } : {}),
-      ...(kind.type === 'Headless' ? { type: 'ClusterIP', clusterIP: 'None' } : {}),
+      ...(kind.type === 'Headless' ? { type: 'ClusterIP', clusterIp: 'None' } : {}),
       ...(kind.type === 'ExternalName' ? { type: 'ExternalName', externalName: kind.externalName } : {}),
       ...(kind.type === 'Selectorless' ? { type: 'ClusterIP' } : {}),
     };

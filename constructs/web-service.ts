@@ -89,6 +89,7 @@ export class WebService extends Construct {
       for (const [field, v] of [['strategy.maxSurge', surge], ['strategy.maxUnavailable', unavailable]] as const) {
         if (typeof v === 'number') check(this, field, v, intProblem(v, 0));
         else if (!/^\d{1,3}%$/.test(v)) invalid(this, field, v, 'is not a whole number or percentage', 'use e.g. 1 or "25%"');
+        else if (field === 'strategy.maxUnavailable' && Number(v.slice(0, -1)) > 100) invalid(this, field, v, 'is above 100%', 'use a percentage from 0% to 100%');
       }
       if (podsOf(surge, Math.max(replicas, 1), true) === 0 && podsOf(unavailable, Math.max(replicas, 1), false) === 0) {
         invalid(this, 'strategy', { maxSurge: surge, maxUnavailable: unavailable }, `lets no pod be added or removed for ${replicas} replicas, so the rollout can never progress`, 'allow maxSurge or maxUnavailable of at least 1');
@@ -96,6 +97,12 @@ export class WebService extends Construct {
     }
     const history = props.revisionHistoryLimit ?? 10;
     check(this, 'revisionHistoryLimit', history, intProblem(history, 0, 100));
+    // Checked here because cdk8s Duration and the kplus Deployment throw path-less errors on these.
+    const minReady = props.minReadySeconds ?? 0;
+    const progressDeadline = props.progressDeadlineSeconds ?? 600;
+    check(this, 'minReadySeconds', minReady, intProblem(minReady, 0));
+    check(this, 'progressDeadlineSeconds', progressDeadline, intProblem(progressDeadline, 1));
+    if (progressDeadline <= minReady) invalid(this, 'progressDeadlineSeconds', progressDeadline, `is not above minReadySeconds ${minReady}`, 'raise progressDeadlineSeconds or lower minReadySeconds');
     this.name = props.name;
     this.identity = podIdentity(this, props);
 
@@ -121,9 +128,10 @@ export class WebService extends Construct {
           maxSurge: toPercentOrAbsolute(strategy.maxSurge ?? '25%'),
           maxUnavailable: toPercentOrAbsolute(strategy.maxUnavailable ?? '25%'),
         }),
-      minReady: Duration.seconds(props.minReadySeconds ?? 0),
-      progressDeadline: Duration.seconds(props.progressDeadlineSeconds ?? 600),
-      terminationGracePeriod: Duration.seconds(props.terminationGracePeriodSeconds ?? 30),
+      minReady: Duration.seconds(minReady),
+      progressDeadline: Duration.seconds(progressDeadline),
+      // terminationGracePeriodSeconds is validated and patched by renderPod; a negative value
+      // passed here would throw in Duration.seconds before that validation could run.
     });
     const apiObject = ApiObject.of(this.deployment);
     labelObject(apiObject, this.identity);

@@ -8,7 +8,7 @@ import { AppIdentity, selectorLabels, standardLabels } from './lib/labels';
 import { patchAdd, patchRemove } from './lib/patch';
 import { POD_SECCOMP_PROFILE, restrictedContainerSecurity } from './lib/security';
 import {
-  check, dns1123LabelProblem, dns1123SubdomainProblem, imageProblem, intProblem, labelKeyProblem, portProblem, quantityProblem, parseQuantity,
+  check, dns1123LabelProblem, dns1123SubdomainProblem, imageProblem, intProblem, labelKeyProblem, labelValueProblem, portProblem, quantityProblem, parseQuantity,
 } from './lib/validate';
 import { NodePool, Toleration, formatTaint } from './node-pool';
 
@@ -211,7 +211,7 @@ export interface PodIdentity {
 export function podIdentity(scope: Construct, id: AppIdentity): PodIdentity {
   const labels = standardLabels(id);
   for (const [k, v] of Object.entries(labels)) {
-    check(scope, `labels["${k}"]`, v, v.length > 63 ? { problem: 'is longer than 63 characters', fix: 'shorten the name, instance or part-of value' } : undefined);
+    check(scope, `labels["${k}"]`, v, v.length > 63 ? { problem: 'is longer than 63 characters', fix: 'shorten the name, instance or part-of value' } : labelValueProblem(v));
   }
   return { labels, selector: selectorLabels(id) };
 }
@@ -317,14 +317,15 @@ function renderVolume(v: VolumeSpec): Record<string, unknown> {
       return { name: v.name, secret: { secretName: v.secretName, ...(v.items ? { items: v.items } : {}) } };
     case 'persistentVolumeClaim':
       return { name: v.name, persistentVolumeClaim: { claimName: v.claimName, ...(v.readOnly ? { readOnly: true } : {}) } };
+    // `downwardApi`: the TypeScript spelling the generated mapper reads (it renders `downwardAPI`).
     case 'downwardAPI':
-      return { name: v.name, downwardAPI: { items: v.items.map((i) => ({ path: i.path, fieldRef: { fieldPath: i.fieldPath } })) } };
+      return { name: v.name, downwardApi: { items: v.items.map((i) => ({ path: i.path, fieldRef: { fieldPath: i.fieldPath } })) } };
     case 'projected':
       return {
         name: v.name,
         projected: {
           sources: v.sources.map((s) =>
-            'downwardAPI' in s ? { downwardAPI: { items: s.downwardAPI.items.map((i) => ({ path: i.path, fieldRef: { fieldPath: i.fieldPath } })) } } : s,
+            'downwardAPI' in s ? { downwardApi: { items: s.downwardAPI.items.map((i) => ({ path: i.path, fieldRef: { fieldPath: i.fieldPath } })) } } : s,
           ),
         },
       };
@@ -391,6 +392,12 @@ export function renderPod(scope: Construct, target: PodTarget, identity: PodIden
     if (c.startup) actionProblem(scope, `${field}.startup`, c.startup, ports);
     if (c.postStart) actionProblem(scope, `${field}.postStart`, c.postStart, ports);
     if (c.preStop) actionProblem(scope, `${field}.preStop`, c.preStop, ports);
+    for (const [probe, p] of [['liveness', c.liveness], ['readiness', c.readiness], ['startup', c.startup]] as const) {
+      // Checked here: cdk8s Duration throws a path-less error on negatives, and the API rejects 0.
+      for (const [f, v, min] of [['initialDelaySeconds', p?.initialDelaySeconds, 0], ['periodSeconds', p?.periodSeconds, 1], ['timeoutSeconds', p?.timeoutSeconds, 1], ['failureThreshold', p?.failureThreshold, 1], ['successThreshold', p?.successThreshold, 1]] as const) {
+        if (v !== undefined) check(scope, `${field}.${probe}.${f}`, v, intProblem(v, min));
+      }
+    }
     for (const [probe, p] of [['liveness', c.liveness], ['startup', c.startup]] as const) {
       if (p?.successThreshold !== undefined && p.successThreshold !== 1) invalid(scope, `${field}.${probe}.successThreshold`, p.successThreshold, 'must be 1 for liveness and startup probes', 'remove it or set 1');
     }
@@ -404,8 +411,14 @@ export function renderPod(scope: Construct, target: PodTarget, identity: PodIden
     for (const key of Object.keys(c.env ?? {})) {
       if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(key)) invalid(scope, `${field}.env`, key, 'is not a valid environment variable name', 'use letters, digits, "_", "-" and ".", not starting with a digit');
     }
+    // Only the injections this container receives; two of them setting one variable would silently lose one.
+    const envNames = new Set(Object.keys(c.env ?? {}));
     for (const inj of injections) {
-      if (inj.as === 'env') for (const env of Object.keys(inj.env)) if (c.env?.[env] !== undefined) invalid(scope, `${field}.env`, env, 'is also injected from config', 'set it in one place only');
+      if (inj.as !== 'env' || (inj.containers !== undefined && !inj.containers.includes(c.name))) continue;
+      for (const env of Object.keys(inj.env)) {
+        if (envNames.has(env)) invalid(scope, `${field}.env`, env, 'is also injected from config', 'set it in one place only');
+        envNames.add(env);
+      }
     }
     check(scope, `${field}.runAsUser`, c.runAsUser ?? 1, intProblem(c.runAsUser ?? 1, 1));
 
@@ -439,6 +452,11 @@ export function renderPod(scope: Construct, target: PodTarget, identity: PodIden
     if (init) workload.addInitContainer(containerProps);
     else workload.addContainer(containerProps);
   });
+
+  // A misspelt container name would otherwise inject nothing, silently.
+  for (const inj of injections) {
+    for (const name of inj.containers ?? []) if (!names.has(name)) invalid(scope, 'config.containers', name, 'names no container of this pod', `use one of: ${[...names].join(', ')}`);
+  }
 
   const declaredQos = props.qosClass ?? 'Burstable';
   if (declaredQos !== qos) {

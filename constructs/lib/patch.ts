@@ -24,13 +24,26 @@ function segments(path: string): string[] {
   return path.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
+/**
+ * The key that `key` renders to in `obj`. Patches are applied to the props in their TypeScript
+ * spelling (`downwardApi`, `clusterIp`), which the mappers render in the API's (`downwardAPI`,
+ * `clusterIP`); the two differ only in case.
+ */
+function renderedKey(obj: Record<string, unknown>, key: string): string | undefined {
+  if (key in obj) return key;
+  const lower = key.toLowerCase();
+  return Object.keys(obj).find((k) => k.toLowerCase() === lower);
+}
+
 function lookup(doc: unknown, path: string): { found: boolean; value?: unknown } {
   let cur: unknown = doc;
   for (const seg of segments(path)) {
-    if (cur === null || typeof cur !== 'object' || !(seg in (cur as Record<string, unknown>))) return { found: false };
-    cur = (cur as Record<string, unknown>)[seg];
+    const key = cur !== null && typeof cur === 'object' ? renderedKey(cur as Record<string, unknown>, seg) : undefined;
+    if (key === undefined) return { found: false };
+    cur = (cur as Record<string, unknown>)[key];
   }
-  return { found: true, value: cur };
+  // A map entry the mapper could not convert (a plain-string quantity) is kept as undefined: not rendered.
+  return cur === undefined ? { found: false } : { found: true, value: cur };
 }
 
 /** The JSON a value renders to: Quantities become their string or number. */
@@ -43,16 +56,22 @@ function plain(value: unknown): unknown {
   return value;
 }
 
-/** Deep equality of JSON values; object key order does not matter (the mappers reorder keys). */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+/**
+ * Deep equality of a rendered JSON value and a wanted one; object key order does not matter (the
+ * mappers reorder keys) and wanted keys may be in their TypeScript spelling (see renderedKey).
+ */
+function sameJson(rendered: unknown, wanted: unknown): boolean {
+  if (rendered === wanted) return true;
+  if (Array.isArray(rendered) || Array.isArray(wanted)) {
+    return Array.isArray(rendered) && Array.isArray(wanted) && rendered.length === wanted.length && rendered.every((x, i) => sameJson(x, wanted[i]));
   }
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => k in b && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  if (rendered === null || wanted === null || typeof rendered !== 'object' || typeof wanted !== 'object') return false;
+  const r = rendered as Record<string, unknown>;
+  const w = wanted as Record<string, unknown>;
+  return Object.keys(r).length === Object.keys(w).length && Object.keys(w).every((k) => {
+    const key = renderedKey(r, k);
+    return key !== undefined && sameJson(r[key], w[k]);
+  });
 }
 
 function watch(obj: ApiObject): Expectation[] {

@@ -53,13 +53,16 @@ export function dns1123LabelProblem(value: string, max = 63): Problem | undefine
   return undefined;
 }
 
-/** RFC 1123 subdomain: names that may contain dots (PriorityClass, StorageClass, Secret, hosts...). */
+/**
+ * RFC 1123 subdomain as Kubernetes checks it (length and pattern, no per-label limit): names that may
+ * contain dots (PriorityClass, StorageClass, Secret, ...). Host names also need {@link hostnameProblem}.
+ */
 export function dns1123SubdomainProblem(value: string, max = 253): Problem | undefined {
   if (typeof value !== 'string' || value.length === 0) return { problem: 'is empty', fix: 'give a name such as "web"' };
   if (value.length > max) {
     return { problem: `is ${value.length} characters long, more than the ${max} allowed`, fix: `shorten it to at most ${max} characters` };
   }
-  if (!DNS1123_SUBDOMAIN.test(value) || value.split('.').some((part) => part.length > 63)) {
+  if (!DNS1123_SUBDOMAIN.test(value)) {
     const why = /_/.test(value) ? 'contains "_", which Kubernetes names do not allow' : /[A-Z]/.test(value) ? 'contains upper-case letters' : 'is not a valid RFC 1123 subdomain';
     return { problem: why, fix: 'use dot-separated lower-case labels of letters, digits and "-"' };
   }
@@ -82,6 +85,7 @@ export function hostnameProblem(value: string): Problem | undefined {
   const p = dns1123SubdomainProblem(bare);
   if (p) return { problem: p.problem, fix: 'use a DNS name such as "shop.example.com"' };
   if (!bare.includes('.')) return { problem: 'is not a fully qualified host name', fix: 'use a DNS name such as "shop.example.com"' };
+  if (bare.split('.').some((part) => part.length > 63)) return { problem: 'has a DNS label longer than 63 characters', fix: 'shorten each dot-separated part to at most 63 characters' };
   return undefined;
 }
 
@@ -168,7 +172,8 @@ const CRON_FIELDS: ReadonlyArray<{ name: string; min: number; max: number; names
   { name: 'hour', min: 0, max: 23 },
   { name: 'day of month', min: 1, max: 31 },
   { name: 'month', min: 1, max: 12, names: MONTHS },
-  { name: 'day of week', min: 0, max: 7, names: DAYS },
+  // 0-6: robfig/cron, which the API server validates with, refuses 7 for Sunday.
+  { name: 'day of week', min: 0, max: 6, names: DAYS },
 ];
 
 function cronValue(token: string, field: (typeof CRON_FIELDS)[number]): number | undefined {
@@ -201,6 +206,7 @@ export function cronProblem(schedule: string): Problem | undefined {
       if (m[2] !== undefined) {
         const lo = cronValue(m[2], field);
         const hi = m[3] !== undefined ? cronValue(m[3], field) : lo;
+        if (field.names === DAYS && (lo === 7 || hi === 7)) return { problem: bad.problem, fix: 'write Sunday as 0 or SUN' };
         if (lo === undefined || hi === undefined || lo < field.min || hi > field.max) return bad;
         if (lo > hi) return { problem: `has an empty range "${item}" in ${field.name}`, fix };
       }
@@ -210,10 +216,26 @@ export function cronProblem(schedule: string): Problem | undefined {
 }
 
 let zones: Set<string> | undefined;
+/**
+ * ICU lists only canonical ids ("Asia/Calcutta"), so a link such as "Asia/Kolkata" is accepted when
+ * ICU resolves it. ICU matches case-insensitively and Kubernetes does not: every IANA segment starts
+ * with a capital.
+ */
+function isZoneLink(value: string): boolean {
+  if (!value.split('/').every((part) => /^[A-Z][A-Za-z0-9_+-]*$/.test(part))) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** An IANA time zone name such as "Asia/Tokyo" or "Etc/UTC", as CronJob `timeZone` takes. */
 export function timeZoneProblem(value: string): Problem | undefined {
   zones ??= new Set([...Intl.supportedValuesOf('timeZone'), 'UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']);
-  return zones.has(value) ? undefined : { problem: 'is not an IANA time zone name', fix: 'use a name such as "Asia/Tokyo" or "Etc/UTC"' };
+  if (typeof value === 'string' && (zones.has(value) || isZoneLink(value))) return undefined;
+  return { problem: 'is not an IANA time zone name', fix: 'use a name such as "Asia/Tokyo" or "Etc/UTC"' };
 }
 
 /** A whole number within bounds (replicas, seconds, ports, weights). */
@@ -235,6 +257,7 @@ export function imageProblem(image: string): Problem | undefined {
   const lastSegment = image.slice(image.lastIndexOf('/') + 1);
   const colon = lastSegment.lastIndexOf(':');
   if (colon < 0) return { problem: 'has no tag, so it means ":latest" and changes under you', fix: `pin a version, e.g. "${image}:1.2.3", or a digest` };
+  if (colon === lastSegment.length - 1) return { problem: 'has an empty tag', fix: `pin a version, e.g. "${image}1.2.3", or a digest` };
   if (lastSegment.slice(colon + 1) === 'latest') return { problem: 'uses the moving tag "latest"', fix: 'pin a version tag or a digest' };
   return undefined;
 }

@@ -1,0 +1,298 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AppConfig, SecretReference } from '../constructs/configuration';
+import { GuardedNamespace } from '../constructs/guarded-namespace';
+import { NodeAgent } from '../constructs/node-agent';
+import { NodePool } from '../constructs/node-pool';
+import { PriorityClasses } from '../constructs/priority-classes';
+import { ScheduledJob } from '../constructs/scheduled-job';
+import { StatefulService } from '../constructs/stateful-service';
+import { Claim, StorageClass } from '../constructs/storage';
+import { TlsIngress } from '../constructs/tls-ingress';
+import { WebService } from '../constructs/web-service';
+import type { EnvironmentValues } from '../environments/schema';
+import { fluentBitConfig, nginxConfig } from './files';
+
+export interface ShopChartProps {
+  /** The validated values of one environment. */
+  readonly values: EnvironmentValues;
+}
+
+/** Ports of the stack, in one place: policies, Services and probes all use these. */
+export const PORTS = { web: 8080, api: 9898, db: 5432, dns: 53 } as const;
+
+/** Keys of the database credentials Secret (created by the Pulumi program, never here). */
+export const DB_SECRET_KEYS = ['database', 'password', 'username'];
+
+/**
+ * The reference application "shop", composed only from constructs/: an nginx web frontend that
+ * serves static files and proxies /api to a podinfo API, a PostgreSQL database on a dedicated tainted
+ * node pool, a nightly backup, a TLS Ingress, a per-node log collector, and the guardrails around
+ * them (namespaces with Pod Security, quotas, limits, default-deny networking, priorities).
+ *
+ * Everything that differs between environments arrives in `values`; nothing here branches on the
+ * environment's name.
+ */
+export class ShopChart extends Chart {
+  public readonly values: EnvironmentValues;
+  private readonly pools: ReadonlyMap<string, NodePool>;
+
+  public constructor(scope: Construct, id: string, props: ShopChartProps) {
+    super(scope, id, { namespace: props.values.namespace, disableResourceNameHashes: true });
+    const v = props.values;
+    this.values = v;
+    this.pools = new Map(v.nodePools.map((p) => [p.name, new NodePool(p)]));
+    const app = v.app;
+    const ns = v.namespace;
+    const identity = (name: string, component: string, version?: string) => ({ name, partOf: app, component, version, namespace: ns });
+
+    // Cluster-wide: priority tiers and the storage class.
+    const priorities = new PriorityClasses(this, 'priorities', { tiers: v.priorities });
+    const storage = new StorageClass(this, 'storage', {
+      name: v.storage.className,
+      provisioner: v.storage.provisioner,
+      parameters: v.storage.parameters,
+      reclaimPolicy: v.storage.reclaimPolicy,
+      allowVolumeExpansion: true,
+      volumeBindingMode: 'WaitForFirstConsumer',
+    });
+
+    // The application namespace and its guardrails.
+    const q = v.guardrails.quota;
+    const l = v.guardrails.limits;
+    const namespace = new GuardedNamespace(this, 'namespace', {
+      name: ns,
+      labels: { 'app.kubernetes.io/part-of': app, 'k8s-stack.io/environment': v.name },
+      enforce: v.guardrails.podSecurity,
+      quota: {
+        pods: q.pods, services: q.services, loadBalancers: q.loadBalancers, nodePorts: q.nodePorts, persistentVolumeClaims: q.persistentVolumeClaims,
+        requestsCpu: q.requestsCpu, requestsMemory: q.requestsMemory, limitsCpu: q.limitsCpu, limitsMemory: q.limitsMemory,
+        requestsStorage: q.requestsStorage, storageClassRequests: { [storage.storageClassName]: q.requestsStorage },
+      },
+      limitRange: {
+        container: {
+          default: { cpu: l.containerDefaultCpu, memory: l.containerDefaultMemory },
+          defaultRequest: { cpu: l.containerDefaultRequestCpu, memory: l.containerDefaultRequestMemory },
+          max: { cpu: l.containerMaxCpu, memory: l.containerMaxMemory },
+        },
+        pod: { max: { cpu: l.podMaxCpu, memory: l.podMaxMemory } },
+        persistentVolumeClaim: { max: l.pvcMaxStorage, min: '1Gi' },
+      },
+    });
+
+    const dbSecret = new SecretReference({ secretName: v.database.credentialsSecret, keys: DB_SECRET_KEYS });
+    const image = (i: { repository: string; tag: string }) => `${i.repository}:${i.tag}`;
+
+    // Web frontend: nginx serving static files and proxying /api/ to the API.
+    const webConfig = new AppConfig(this, 'web-config', {
+      ...identity('web', 'frontend'), configMapName: 'web-nginx', files: { 'default.conf': nginxConfig({ port: PORTS.web, apiService: 'api', apiPort: PORTS.api }) },
+    });
+    const web = new WebService(this, 'web', {
+      ...identity('web', 'frontend', v.web.image.tag),
+      autoscaling: {
+        minReplicas: v.web.autoscaling.minReplicas, maxReplicas: v.web.autoscaling.maxReplicas, cpuUtilization: v.web.autoscaling.cpuUtilization,
+        scaleDown: { stabilizationWindowSeconds: 300, podsPerPeriod: 1, periodSeconds: 60 },
+      },
+      disruptionBudget: { maxUnavailable: v.web.maxUnavailable },
+      podAntiAffinity: 'soft',
+      topologySpread: [{ topologyKey: 'topology.kubernetes.io/zone', maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway' }],
+      nodePool: this.nodePool(v.web.nodePool),
+      priorityClassName: priorities.nameOf(v.web.priorityClass),
+      terminationGracePeriodSeconds: 30,
+      service: { ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+      config: [{ source: webConfig, as: 'volume', volumeName: 'nginx-conf', mountPath: '/etc/nginx/conf.d' }],
+      containers: [{
+        name: 'nginx',
+        image: image(v.web.image),
+        ports: [{ name: 'http', containerPort: PORTS.web }],
+        resources: v.web.resources,
+        readiness: { type: 'http', path: '/healthz', port: 'http', periodSeconds: 5 },
+        liveness: { type: 'tcp', port: 'http', periodSeconds: 10, failureThreshold: 6 },
+        // Let endpoints drop the pod before nginx stops accepting connections.
+        preStop: { type: 'exec', command: ['/bin/sh', '-c', 'sleep 5'] },
+        writablePaths: ['/tmp', '/var/cache/nginx'],
+      }],
+    });
+
+    // API: podinfo, with the database credentials from the Secret Pulumi creates.
+    const apiConfig = new AppConfig(this, 'api-config', {
+      ...identity('api', 'backend'), configMapName: 'api-settings',
+      data: { PODINFO_LEVEL: v.api.logLevel, PODINFO_UI_MESSAGE: `shop ${v.name}`, DATABASE_HOST: 'db', DATABASE_PORT: String(PORTS.db) },
+    });
+    const api = new WebService(this, 'api', {
+      ...identity('api', 'backend', v.api.image.tag),
+      autoscaling: {
+        minReplicas: v.api.autoscaling.minReplicas, maxReplicas: v.api.autoscaling.maxReplicas, cpuUtilization: v.api.autoscaling.cpuUtilization,
+        scaleUp: { podsPerPeriod: 4, percentPerPeriod: 100, periodSeconds: 30 },
+        scaleDown: { stabilizationWindowSeconds: 300, percentPerPeriod: 50, periodSeconds: 60 },
+      },
+      disruptionBudget: { maxUnavailable: v.api.maxUnavailable },
+      podAntiAffinity: 'soft',
+      topologySpread: [{ topologyKey: 'topology.kubernetes.io/zone', maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway' }],
+      nodePool: this.nodePool(v.api.nodePool),
+      priorityClassName: priorities.nameOf(v.api.priorityClass),
+      service: { ports: [{ name: 'http', port: PORTS.api, targetPort: 'http' }] },
+      config: [
+        { source: apiConfig, as: 'envFrom' },
+        { source: dbSecret, as: 'env', env: { DATABASE_NAME: 'database', DATABASE_USER: 'username', DATABASE_PASSWORD: 'password' } },
+      ],
+      containers: [{
+        name: 'podinfo',
+        image: image(v.api.image),
+        command: ['./podinfo'],
+        args: [`--port=${PORTS.api}`, '--data-path=/data', '--level=$(PODINFO_LEVEL)'],
+        ports: [{ name: 'http', containerPort: PORTS.api }],
+        resources: v.api.resources,
+        startup: { type: 'http', path: '/healthz', port: 'http', periodSeconds: 2, failureThreshold: 30 },
+        readiness: { type: 'http', path: '/readyz', port: 'http', periodSeconds: 5 },
+        liveness: { type: 'http', path: '/healthz', port: 'http', periodSeconds: 10, failureThreshold: 6 },
+        preStop: { type: 'exec', command: ['/bin/sh', '-c', 'sleep 5'] },
+        writablePaths: ['/data', '/tmp'],
+      }],
+    });
+
+    // Database: PostgreSQL on the dedicated tainted pool, one volume per pod.
+    const pgEnv = { POSTGRES_DB: 'database', POSTGRES_USER: 'username', POSTGRES_PASSWORD: 'password' };
+    const db = new StatefulService(this, 'db', {
+      ...identity('db', 'database', v.database.image.tag),
+      replicas: v.database.replicas,
+      nodePool: this.nodePool(v.database.nodePool),
+      priorityClassName: priorities.nameOf(v.database.priorityClass),
+      terminationGracePeriodSeconds: 60,
+      qosClass: v.database.resources.cpu.limit === v.database.resources.cpu.request && v.database.resources.memory.limit === v.database.resources.memory.request ? 'Guaranteed' : 'Burstable',
+      fsGroup: 70,
+      volumeClaims: [{ name: 'data', storageSize: v.database.storageSize, storageClassName: storage.storageClassName, mountPath: '/var/lib/postgresql/data' }],
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+      config: [{ source: dbSecret, as: 'env', env: pgEnv }],
+      containers: [{
+        name: 'postgres',
+        image: image(v.database.image),
+        // The alpine image's postgres user; the data directory is a subfolder so lost+found is no problem.
+        runAsUser: 70,
+        runAsGroup: 70,
+        env: { PGDATA: '/var/lib/postgresql/data/pgdata' },
+        ports: [{ name: 'postgres', containerPort: PORTS.db }],
+        resources: v.database.resources,
+        startup: { type: 'exec', command: ['/bin/sh', '-c', 'pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"'], periodSeconds: 5, failureThreshold: 60 },
+        readiness: { type: 'exec', command: ['/bin/sh', '-c', 'pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"'], periodSeconds: 10, timeoutSeconds: 5 },
+        liveness: { type: 'tcp', port: 'postgres', periodSeconds: 15, failureThreshold: 6 },
+        writablePaths: ['/var/run/postgresql', '/tmp'],
+      }],
+    });
+
+    // Nightly logical backup to its own volume, on the batch tier.
+    const backupClaim = new Claim(this, 'backup-volume', {
+      name: 'db-backups', namespace: ns, storageSize: v.backup.storageSize, storageClassName: storage.storageClassName,
+      labels: { 'app.kubernetes.io/name': 'db-backup', 'app.kubernetes.io/part-of': app, 'app.kubernetes.io/component': 'backup' },
+    });
+    const backup = new ScheduledJob(this, 'db-backup', {
+      ...identity('db-backup', 'backup', v.database.image.tag),
+      schedule: v.backup.schedule,
+      timeZone: v.backup.timeZone,
+      suspend: v.backup.suspend,
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: 600,
+      backoffLimit: 2,
+      activeDeadlineSeconds: 3600,
+      restartPolicy: 'Never',
+      nodePool: this.nodePool(v.backup.nodePool),
+      priorityClassName: priorities.nameOf(v.backup.priorityClass),
+      fsGroup: 70,
+      volumes: [{ name: 'backups', type: 'persistentVolumeClaim', claimName: backupClaim.claimName }],
+      config: [{ source: dbSecret, as: 'env', env: { PGDATABASE: 'database', PGUSER: 'username', PGPASSWORD: 'password' } }],
+      containers: [{
+        name: 'pg-dump',
+        image: image(v.database.image),
+        runAsUser: 70,
+        runAsGroup: 70,
+        command: ['/bin/sh', '-c'],
+        args: [
+          'set -eu; f="/backups/$PGDATABASE-$(date -u +%Y%m%dT%H%M%SZ).sql.gz"; ' +
+          `pg_dump -h db -p ${PORTS.db} --no-owner | gzip > "$f.partial" && mv "$f.partial" "$f"; ` +
+          'find /backups -name "*.sql.gz" -mtime +7 -delete',
+        ],
+        resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '128Mi', limit: '256Mi' } },
+        mounts: [{ volume: 'backups', mountPath: '/backups', readOnly: false }],
+        writablePaths: ['/tmp'],
+      }],
+    });
+
+    // TLS Ingress: the Secret is created at deploy time (Pulumi or cert-manager), never written here.
+    new TlsIngress(this, 'ingress', {
+      ...identity('web', 'frontend'),
+      ingressName: 'shop',
+      ingressClassName: v.ingress.className,
+      rules: [{ host: v.ingress.host, paths: [{ path: '/', pathType: 'Prefix', service: web.service!, servicePort: 'http' }] }],
+      tls: { secretName: v.ingress.tls.secretName, hosts: [v.ingress.host] },
+      certManager: v.ingress.tls.source === 'cert-manager' ? { clusterIssuer: v.ingress.tls.clusterIssuer! } : undefined,
+      annotations: { 'nginx.ingress.kubernetes.io/ssl-redirect': 'true', 'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true' },
+    });
+
+    // The real flows, and nothing else: ingress controller → web → api → db, backup → db, DNS.
+    const sel = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': `${app}-${name}` });
+    namespace.allowDns();
+    namespace.allowFromIngressController({ to: web.identity.selector, ports: [PORTS.web], controllerNamespace: v.guardrails.ingressControllerNamespace });
+    namespace.allowFlow({ name: 'web-to-api', from: web.identity.selector, to: api.identity.selector, ports: [PORTS.api] });
+    namespace.allowFlow({ name: 'api-to-db', from: api.identity.selector, to: db.identity.selector, ports: [PORTS.db] });
+    namespace.allowFlow({ name: 'backup-to-db', from: backup.identity.selector, to: sel('db'), ports: [PORTS.db] });
+
+    // Node agents: their own namespace, because a log collector needs read-only host paths, which
+    // the "restricted" and "baseline" Pod Security levels forbid; audit and warn stay restricted.
+    const system = new GuardedNamespace(this, 'system-namespace', {
+      name: v.systemNamespace,
+      labels: { 'app.kubernetes.io/part-of': app, 'k8s-stack.io/environment': v.name },
+      enforce: 'privileged',
+      audit: 'restricted',
+      warn: 'restricted',
+      quota: { pods: 50, services: 0, loadBalancers: 0, nodePorts: 0, persistentVolumeClaims: 0, requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '8', limitsMemory: '8Gi' },
+      limitRange: {
+        container: {
+          default: { cpu: '200m', memory: '128Mi' },
+          defaultRequest: { cpu: '50m', memory: '64Mi' },
+          max: { cpu: '1', memory: '1Gi' },
+        },
+      },
+    });
+    system.allowDns();
+    const apiServer = v.cluster.kind === 'gke' && v.cluster.gke
+      // Private GKE: pods reach the control plane's private endpoint.
+      ? { cidrs: [v.cluster.gke.masterCidr], port: 443 }
+      // minikube (docker driver): the control-plane node on the minikube network.
+      : { cidrs: ['192.168.49.0/24'], port: 8443 };
+    const logsConfig = new AppConfig(this, 'logs-config', {
+      name: 'log-agent', partOf: app, component: 'logging', namespace: v.systemNamespace,
+      configMapName: 'log-agent', files: { 'fluent-bit.conf': fluentBitConfig({ cluster: v.name }), 'parsers.conf': '' },
+    });
+    const agent = new NodeAgent(this, 'log-agent', {
+      name: 'log-agent', partOf: app, component: 'logging', version: v.logging.image.tag, namespace: v.systemNamespace,
+      maxUnavailable: 1,
+      tolerateNodePools: [...this.pools.values()],
+      priorityClassName: priorities.nameOf(v.web.priorityClass),
+      readPodMetadata: true,
+      config: [{ source: logsConfig, as: 'volume', volumeName: 'config', mountPath: '/fluent-bit/etc' }],
+      volumes: [{ name: 'varlog', type: 'hostPath', path: '/var/log', hostPathType: 'Directory' }],
+      policyWaivers: {
+        'pss-host-path-volumes': 'the log collector reads container logs from /var/log on each node, mounted read-only',
+        'pss-volume-types': 'hostPath is the only way to read node log files; mounted read-only',
+      },
+      containers: [{
+        name: 'fluent-bit',
+        image: image(v.logging.image),
+        ports: [{ name: 'metrics', containerPort: 2020 }],
+        resources: v.logging.resources,
+        readiness: { type: 'http', path: '/api/v1/health', port: 'metrics', periodSeconds: 10 },
+        liveness: { type: 'http', path: '/', port: 'metrics', periodSeconds: 20, failureThreshold: 6 },
+        mounts: [{ volume: 'varlog', mountPath: '/var/log', readOnly: true }],
+        writablePaths: ['/tmp'],
+      }],
+    });
+    system.allowEgressToCidr({ name: 'log-agent-to-apiserver', from: agent.identity.selector, cidrs: apiServer.cidrs, ports: [apiServer.port] });
+  }
+
+  /** The node pool of this environment with that name. */
+  public nodePool(name: string): NodePool {
+    const pool = this.pools.get(name);
+    if (!pool) throw new Error(`${this.node.path}: node pool "${name}" is not defined; defined pools: ${[...this.pools.keys()].join(', ')}`);
+    return pool;
+  }
+}

@@ -1,0 +1,56 @@
+import type { Overlay } from './schema';
+
+/** Local development on minikube: small, one replica, a self-signed certificate, fast backups to test them. */
+export const dev: Overlay = {
+  name: 'dev',
+  production: false,
+  namespace: 'shop-dev',
+  systemNamespace: 'shop-dev-system',
+  cluster: {
+    kind: 'minikube',
+    kubernetesVersion: '1.28.15',
+    minikube: { profile: 'shop-dev', nodes: 3, cpus: 2, memory: '4g', driver: 'docker' },
+  },
+  // minikube: one node per pool entry (general gets two), so the dedicated pool behaves as on GKE.
+  nodePools: [
+    { name: 'general', minNodes: 2, maxNodes: 2 },
+    {
+      name: 'db',
+      labels: { 'k8s-stack.io/dedicated': 'db' },
+      taints: [{ key: 'k8s-stack.io/dedicated', value: 'db', effect: 'NoSchedule' }],
+      minNodes: 1, maxNodes: 1,
+    },
+  ],
+  storage: { className: 'shop-standard', provisioner: 'k8s.io/minikube-hostpath', parameters: {}, reclaimPolicy: 'Delete' },
+  priorities: [
+    { name: 'shop-dev-critical', value: 100000, preemptionPolicy: 'PreemptLowerPriority', description: 'Stateful tier: the database. Preempts lower tiers.' },
+    { name: 'shop-dev-high', value: 10000, preemptionPolicy: 'PreemptLowerPriority', description: 'User-facing tier: web and api.' },
+    { name: 'shop-dev-batch', value: 1000, preemptionPolicy: 'Never', description: 'Batch tier: backups. Waits rather than preempts.' },
+  ],
+  guardrails: {
+    podSecurity: 'restricted',
+    quota: {
+      pods: 20, services: 10, loadBalancers: 0, nodePorts: 0, persistentVolumeClaims: 5,
+      requestsCpu: '4', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '16Gi', requestsStorage: '50Gi',
+    },
+  },
+  web: {
+    autoscaling: { minReplicas: 1, maxReplicas: 2, cpuUtilization: 80 },
+    maxUnavailable: 1,
+    priorityClass: 'shop-dev-high',
+    logLevel: 'debug',
+  },
+  api: {
+    autoscaling: { minReplicas: 1, maxReplicas: 2, cpuUtilization: 80 },
+    resources: { cpu: { request: '50m', limit: '500m' }, memory: { request: '64Mi', limit: '128Mi' } },
+    priorityClass: 'shop-dev-high',
+    logLevel: 'debug',
+  },
+  database: { storageSize: '2Gi', priorityClass: 'shop-dev-critical', resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '256Mi', limit: '256Mi' } } },
+  backup: { schedule: '*/30 * * * *', storageSize: '2Gi', priorityClass: 'shop-dev-batch' },
+  ingress: {
+    host: 'shop.dev.example.test',
+    className: 'nginx',
+    tls: { source: 'self-signed', secretName: 'shop-tls' },
+  },
+};

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { show } from '../constructs/lib/errors';
+import { base } from './base';
+import { dev } from './dev';
+import { prod } from './prod';
+import { EnvironmentValues, Overlay, environmentSchema } from './schema';
+import { staging } from './staging';
+
+export type { EnvironmentValues, Overlay } from './schema';
+export { environmentSchema } from './schema';
+
+/** The overlays, by environment name, in deployment order. */
+export const OVERLAYS: Readonly<Record<string, Overlay>> = { dev, staging, prod };
+
+/** The known environment names. */
+export const ENVIRONMENTS: readonly string[] = Object.keys(OVERLAYS);
+
+/** Bad environment input: names the environment, the path and the value. Never carries a stack trace to the user. */
+export class EnvironmentError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'EnvironmentError';
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Kustomize-style overlay: objects deep-merge, arrays and scalars replace. Inputs are not modified. */
+export function deepMerge<T>(baseValue: T, overlay: unknown): T {
+  if (overlay === undefined) return structuredClone(baseValue);
+  if (!isPlainObject(baseValue) || !isPlainObject(overlay)) return structuredClone(overlay) as T;
+  const out: Record<string, unknown> = structuredClone(baseValue);
+  for (const [k, v] of Object.entries(overlay)) out[k] = k in out ? deepMerge(out[k], v) : structuredClone(v);
+  return out as T;
+}
+
+/** The dotted path of a zod issue: `nodePools.1.maxNodes`. */
+function dotted(path: readonly PropertyKey[]): string {
+  return path.map(String).join('.');
+}
+
+function valueAt(obj: unknown, path: readonly PropertyKey[]): unknown {
+  let cur = obj;
+  for (const k of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[k as string];
+  }
+  return cur;
+}
+
+/** Validates merged values; throws an EnvironmentError listing every problem as `env: path value problem`. */
+export function validateEnvironment(env: string, values: unknown): EnvironmentValues {
+  const result = environmentSchema.safeParse(values);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return `environment "${env}": ${[...issue.path, issue.keys[0]].map(String).join('.')} is not a known setting; check the spelling against environments/schema.ts`;
+    }
+    const value = valueAt(values, issue.path);
+    return `environment "${env}": ${dotted(issue.path) || '(root)'} ${show(value)} ${issue.message}`;
+  });
+  throw new EnvironmentError(lines.join('\n'));
+}
+
+/** The zod schema at a dotted path, or undefined when the path names no setting. */
+function schemaAt(path: readonly string[]): z.ZodType | undefined {
+  let cur: z.ZodType = environmentSchema;
+  for (const seg of path) {
+    // Unwrap optional/default/refinement wrappers down to the structural type.
+    for (;;) {
+      const def = (cur as unknown as { def: { type: string; innerType?: z.ZodType; in?: z.ZodType } }).def;
+      if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable') && def.innerType) cur = def.innerType;
+      else if (def.type === 'pipe' && def.in) cur = def.in;
+      else break;
+    }
+    const def = (cur as unknown as { def: { type: string } }).def;
+    if (def.type === 'object') {
+      const shape = (cur as unknown as z.ZodObject).shape as Record<string, z.ZodType>;
+      if (!(seg in shape)) return undefined;
+      cur = shape[seg];
+    } else if (def.type === 'array') {
+      if (!/^\d+$/.test(seg)) return undefined;
+      cur = (cur as unknown as z.ZodArray<z.ZodType>).element;
+    } else if (def.type === 'record') {
+      cur = (cur as unknown as { def: { valueType: z.ZodType } }).def.valueType;
+    } else {
+      return undefined;
+    }
+  }
+  return cur;
+}
+
+/** Parses a `--set` value: JSON when it is valid JSON, otherwise the plain string. */
+export function parseSetValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** Applies one `path=value` override to merged values (in place). */
+export function applySet(env: string, values: Record<string, unknown>, assignment: string): void {
+  const eq = assignment.indexOf('=');
+  if (eq <= 0) throw new EnvironmentError(`environment "${env}": --set ${show(assignment)} is not of the form path=value; e.g. --set web.image.tag=1.27.4-alpine`);
+  const path = assignment.slice(0, eq).split('.');
+  const value = parseSetValue(assignment.slice(eq + 1));
+  if (path.some((p) => p === '') || !schemaAt(path)) {
+    throw new EnvironmentError(`environment "${env}": --set path "${path.join('.')}" is not a known setting; use a dotted path into the values, as --print-config shows them (e.g. web.image.tag, nodePools.1.maxNodes)`);
+  }
+  let cur: unknown = values;
+  for (let i = 0; i < path.length - 1; i++) {
+    const seg = path[i];
+    const container = cur as Record<string, unknown>;
+    if (Array.isArray(container) && Number(seg) >= container.length) {
+      throw new EnvironmentError(`environment "${env}": --set path "${path.join('.')}" indexes item ${seg} of ${path.slice(0, i).join('.')}, which has ${container.length} items; use an index below ${container.length}`);
+    }
+    if (container[seg] === undefined) container[seg] = /^\d+$/.test(path[i + 1]) ? [] : {};
+    cur = container[seg];
+  }
+  const last = path[path.length - 1];
+  if (Array.isArray(cur) && Number(last) > cur.length) {
+    throw new EnvironmentError(`environment "${env}": --set path "${path.join('.')}" indexes past the end of ${path.slice(0, -1).join('.')} (${cur.length} items)`);
+  }
+  (cur as Record<string, unknown>)[last] = value;
+}
+
+/**
+ * The effective values of an environment: base, its overlay, then each `--set`, validated.
+ * Throws an EnvironmentError for an unknown environment or any invalid value.
+ */
+export function loadEnvironment(env: string, sets: readonly string[] = []): EnvironmentValues {
+  const overlay = OVERLAYS[env];
+  if (!Object.prototype.hasOwnProperty.call(OVERLAYS, env) || !overlay) {
+    throw new EnvironmentError(`unknown environment "${env}"; known environments: ${ENVIRONMENTS.join(', ')}`);
+  }
+  const merged = deepMerge(base as unknown as Record<string, unknown>, overlay);
+  for (const s of sets) applySet(env, merged, s);
+  return validateEnvironment(env, merged);
+}

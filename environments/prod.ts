@@ -1,0 +1,76 @@
+import type { Overlay } from './schema';
+
+/**
+ * Production on GKE in asia-northeast1-a with three general nodes (the notes' cluster), a tainted
+ * pool dedicated to the database, spot nodes for batch work, larger replicas and storage.
+ */
+export const prod: Overlay = {
+  name: 'prod',
+  production: true,
+  namespace: 'shop-prod',
+  systemNamespace: 'shop-prod-system',
+  cluster: {
+    kind: 'gke',
+    kubernetesVersion: '1.28.15',
+    gke: {
+      name: 'shop-prod', region: 'asia-northeast1', zone: 'asia-northeast1-a', releaseChannel: 'STABLE',
+      nodeCidr: '10.40.0.0/20', podsCidr: '10.44.0.0/14', servicesCidr: '10.48.0.0/20', masterCidr: '172.16.0.32/28',
+    },
+  },
+  nodePools: [
+    { name: 'general', machineType: 'e2-standard-4', minNodes: 3, maxNodes: 6, diskSizeGb: 100 },
+    {
+      name: 'db',
+      labels: { 'k8s-stack.io/dedicated': 'db' },
+      taints: [{ key: 'k8s-stack.io/dedicated', value: 'db', effect: 'NoSchedule' }],
+      // One database pod; the second node is headroom for surge upgrades of the pool.
+      machineType: 'n2-standard-4', minNodes: 1, maxNodes: 2, diskSizeGb: 200,
+    },
+    {
+      name: 'batch',
+      labels: { 'k8s-stack.io/dedicated': 'batch' },
+      taints: [
+        { key: 'k8s-stack.io/dedicated', value: 'batch', effect: 'NoSchedule' },
+        { key: 'cloud.google.com/gke-spot', value: 'true', effect: 'NoSchedule' },
+      ],
+      machineType: 'e2-standard-2', minNodes: 0, maxNodes: 2, spot: true,
+    },
+  ],
+  priorities: [
+    { name: 'shop-prod-critical', value: 1000000, preemptionPolicy: 'PreemptLowerPriority', description: 'Stateful tier: the database. Preempts lower tiers.' },
+    { name: 'shop-prod-high', value: 100000, preemptionPolicy: 'PreemptLowerPriority', description: 'User-facing tier: web and api.' },
+    { name: 'shop-prod-batch', value: 1000, preemptionPolicy: 'Never', description: 'Batch tier: backups. Waits rather than preempts.' },
+  ],
+  guardrails: {
+    quota: {
+      pods: 80, services: 10, loadBalancers: 0, nodePorts: 0, persistentVolumeClaims: 20,
+      requestsCpu: '24', requestsMemory: '48Gi', limitsCpu: '48', limitsMemory: '96Gi', requestsStorage: '1Ti',
+    },
+    limits: { pvcMaxStorage: '500Gi' },
+  },
+  web: {
+    autoscaling: { minReplicas: 3, maxReplicas: 10, cpuUtilization: 65 },
+    resources: { cpu: { request: '250m', limit: '1' }, memory: { request: '128Mi', limit: '256Mi' } },
+    maxUnavailable: '25%',
+    priorityClass: 'shop-prod-high',
+    logLevel: 'warn',
+  },
+  api: {
+    autoscaling: { minReplicas: 3, maxReplicas: 12, cpuUtilization: 65 },
+    resources: { cpu: { request: '500m', limit: '2' }, memory: { request: '256Mi', limit: '512Mi' } },
+    maxUnavailable: 1,
+    priorityClass: 'shop-prod-high',
+    logLevel: 'warn',
+  },
+  database: {
+    storageSize: '100Gi',
+    resources: { cpu: { request: '2', limit: '2' }, memory: { request: '4Gi', limit: '4Gi' } },
+    priorityClass: 'shop-prod-critical',
+  },
+  backup: { schedule: '0 3 * * *', storageSize: '200Gi', nodePool: 'batch', priorityClass: 'shop-prod-batch' },
+  ingress: {
+    host: 'shop.example.com',
+    className: 'nginx',
+    tls: { source: 'cert-manager', secretName: 'shop-tls', clusterIssuer: 'letsencrypt-prod' },
+  },
+};

@@ -1,0 +1,227 @@
+import { z } from 'zod';
+import { TAINT_EFFECTS } from '../constructs/node-pool';
+import {
+  Problem, cronProblem, dns1123LabelProblem, dns1123SubdomainProblem, hostnameProblem, imageProblem, labelKeyProblem,
+  labelValueProblem, quantityProblem, timeZoneProblem,
+} from '../constructs/lib/validate';
+
+/**
+ * The runtime schema of environment values. Every field an environment may set is here, with the
+ * same rules the constructs enforce (names, quantities, cron, enums), so a bad value is reported at
+ * start-up with the environment, the path and the value, before anything is synthesized.
+ */
+
+/** A string refined by one of the API server rules in constructs/lib/validate.ts. */
+function rule(problem: (v: string) => Problem | undefined) {
+  return z.string().superRefine((v, ctx) => {
+    const p = problem(v);
+    if (p) ctx.addIssue({ code: 'custom', message: `${p.problem}; ${p.fix}` });
+  });
+}
+
+const label = rule((v) => dns1123LabelProblem(v));
+const subdomain = rule((v) => dns1123SubdomainProblem(v));
+const quantity = (example: string) => rule((v) => quantityProblem(v, example));
+const count = z.number().int().min(0);
+const positive = z.number().int().min(1);
+
+export const imageSchema = z.strictObject({
+  repository: z.string().min(1),
+  tag: z.string().min(1),
+}).superRefine((v, ctx) => {
+  const p = imageProblem(`${v.repository}:${v.tag}`);
+  if (p) ctx.addIssue({ code: 'custom', path: ['tag'], message: `${p.problem}; ${p.fix}` });
+});
+
+export const resourcesSchema = z.strictObject({
+  cpu: z.strictObject({ request: quantity('250m'), limit: quantity('500m').optional() }),
+  memory: z.strictObject({ request: quantity('256Mi'), limit: quantity('256Mi') }),
+});
+
+const autoscalingSchema = z.strictObject({
+  minReplicas: positive,
+  maxReplicas: positive,
+  cpuUtilization: z.number().int().min(1).max(1000),
+}).superRefine((v, ctx) => {
+  if (v.minReplicas > v.maxReplicas) {
+    ctx.addIssue({ code: 'custom', path: ['minReplicas'], message: `is above maxReplicas ${v.maxReplicas}; lower minReplicas or raise maxReplicas` });
+  }
+});
+
+const podCount = z.union([count, z.string().regex(/^\d{1,3}%$/, 'is not a percentage such as "25%"').transform((v) => v as `${number}%`)]);
+
+const serviceSchema = z.strictObject({
+  image: imageSchema,
+  autoscaling: autoscalingSchema,
+  resources: resourcesSchema,
+  /** PodDisruptionBudget maxUnavailable. */
+  maxUnavailable: podCount,
+  nodePool: label,
+  priorityClass: subdomain,
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']),
+});
+
+const taintSchema = z.strictObject({
+  key: rule(labelKeyProblem),
+  value: rule(labelValueProblem).optional(),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute'] satisfies typeof TAINT_EFFECTS),
+  tolerationSeconds: count.optional(),
+});
+
+const nodePoolSchema = z.strictObject({
+  name: rule((v) => dns1123LabelProblem(v, 40)),
+  labels: z.record(rule(labelKeyProblem), rule(labelValueProblem)).optional(),
+  taints: z.array(taintSchema).optional(),
+  machineType: z.string().regex(/^[a-z0-9]+-[a-z0-9-]+$/, 'is not a GCE machine type such as "e2-standard-2"').optional(),
+  minNodes: count.max(1000).optional(),
+  maxNodes: positive.max(1000).optional(),
+  diskSizeGb: z.number().int().min(10).max(65536).optional(),
+  spot: z.boolean().optional(),
+}).superRefine((v, ctx) => {
+  if ((v.minNodes ?? 1) > (v.maxNodes ?? 3)) ctx.addIssue({ code: 'custom', path: ['minNodes'], message: `is above maxNodes ${v.maxNodes ?? 3}; lower minNodes or raise maxNodes` });
+});
+
+const cidr = z.string().regex(/^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(\d|[12]\d|3[0-2])$/, 'is not an IPv4 CIDR such as "10.10.0.0/20"');
+
+const clusterSchema = z.strictObject({
+  kind: z.enum(['minikube', 'gke']),
+  /** The Kubernetes minor the charts target: 1.28. */
+  kubernetesVersion: z.string().regex(/^1\.28\.\d+$/, 'is not a 1.28 patch version such as "1.28.15" (the charts target Kubernetes 1.28)'),
+  minikube: z.strictObject({
+    profile: label,
+    /** The nodes minikube starts; node-pool labels and taints are applied to them in pool order. */
+    nodes: positive.max(10),
+    cpus: positive,
+    memory: z.string().regex(/^\d+[mg]$/, 'is not a minikube memory size such as "4g"'),
+    driver: z.enum(['docker', 'podman', 'kvm2', 'virtualbox', 'hyperkit', 'qemu2']),
+  }).optional(),
+  gke: z.strictObject({
+    /** Cluster name (the notes: "k8s"). */
+    name: label,
+    region: z.string().regex(/^[a-z]+-[a-z]+\d$/, 'is not a GCP region such as "asia-northeast1"'),
+    /** Zonal cluster location (the notes: asia-northeast1-a). */
+    zone: z.string().regex(/^[a-z]+-[a-z]+\d-[a-z]$/, 'is not a GCP zone such as "asia-northeast1-a"'),
+    releaseChannel: z.enum(['RAPID', 'REGULAR', 'STABLE']),
+    nodeCidr: cidr,
+    podsCidr: cidr,
+    servicesCidr: cidr,
+    masterCidr: cidr,
+  }).optional(),
+}).superRefine((v, ctx) => {
+  if (v.kind === 'gke' && !v.gke) ctx.addIssue({ code: 'custom', path: ['gke'], message: 'is missing for a gke cluster; add region, zone, release channel and CIDRs' });
+  if (v.kind === 'minikube' && !v.minikube) ctx.addIssue({ code: 'custom', path: ['minikube'], message: 'is missing for a minikube cluster; add profile, nodes, cpus, memory and driver' });
+});
+
+const priorityTierSchema = z.strictObject({
+  name: subdomain,
+  value: z.number().int().min(-2147483648).max(1000000000),
+  preemptionPolicy: z.enum(['PreemptLowerPriority', 'Never']),
+  description: z.string().min(1),
+});
+
+export const environmentSchema = z.strictObject({
+  /** Environment name: dev, staging, prod. */
+  name: label,
+  /** Production rules apply (HPA floor of 2, no NodePort, deletion protection). */
+  production: z.boolean(),
+  /** Application name (app.kubernetes.io/part-of). */
+  app: label,
+  /** Namespace of the application. */
+  namespace: label,
+  /** Namespace of the node agents (needs host paths, so its Pod Security level is privileged). */
+  systemNamespace: label,
+  cluster: clusterSchema,
+  nodePools: z.array(nodePoolSchema).min(1),
+  storage: z.strictObject({
+    className: subdomain,
+    provisioner: z.string().min(1),
+    parameters: z.record(z.string(), z.string()),
+    reclaimPolicy: z.enum(['Delete', 'Retain']),
+  }),
+  priorities: z.array(priorityTierSchema).min(1),
+  guardrails: z.strictObject({
+    podSecurity: z.enum(['restricted', 'baseline']),
+    quota: z.strictObject({
+      pods: count, services: count, loadBalancers: count, nodePorts: count, persistentVolumeClaims: count,
+      requestsCpu: quantity('8'), requestsMemory: quantity('16Gi'), limitsCpu: quantity('16'), limitsMemory: quantity('32Gi'), requestsStorage: quantity('100Gi'),
+    }),
+    limits: z.strictObject({
+      containerDefaultCpu: quantity('500m'), containerDefaultMemory: quantity('256Mi'),
+      containerDefaultRequestCpu: quantity('100m'), containerDefaultRequestMemory: quantity('128Mi'),
+      containerMaxCpu: quantity('4'), containerMaxMemory: quantity('8Gi'), podMaxCpu: quantity('8'), podMaxMemory: quantity('16Gi'),
+      pvcMaxStorage: quantity('100Gi'),
+    }),
+    /** Namespace of the ingress controller allowed to reach the web pods. */
+    ingressControllerNamespace: label,
+  }),
+  web: serviceSchema,
+  api: serviceSchema,
+  database: z.strictObject({
+    image: imageSchema,
+    // One primary: more replicas of plain PostgreSQL would be independent databases behind one
+    // Service. High availability needs streaming replication (an operator such as CloudNativePG).
+    replicas: z.literal(1, { error: 'must be 1: this chart runs a single PostgreSQL primary; replicas need streaming replication (an operator such as CloudNativePG)' }),
+    storageSize: quantity('10Gi'),
+    resources: resourcesSchema,
+    nodePool: label,
+    priorityClass: subdomain,
+    /** Name of the Secret (created by Pulumi) that holds the database credentials. */
+    credentialsSecret: subdomain,
+  }),
+  backup: z.strictObject({
+    schedule: rule(cronProblem),
+    timeZone: rule(timeZoneProblem),
+    suspend: z.boolean(),
+    storageSize: quantity('20Gi'),
+    nodePool: label,
+    priorityClass: subdomain,
+  }),
+  ingress: z.strictObject({
+    host: rule(hostnameProblem),
+    className: subdomain,
+    tls: z.strictObject({
+      /** Where the certificate comes from: a self-signed one Pulumi makes, secret config, or cert-manager. */
+      source: z.enum(['self-signed', 'secret-config', 'cert-manager']),
+      secretName: subdomain,
+      clusterIssuer: subdomain.optional(),
+    }),
+  }),
+  logging: z.strictObject({
+    image: imageSchema,
+    resources: resourcesSchema,
+  }),
+}).superRefine((v, ctx) => {
+  const pools = new Set(v.nodePools.map((p) => p.name));
+  const refs: Array<[string[], string]> = [
+    [['web', 'nodePool'], v.web.nodePool], [['api', 'nodePool'], v.api.nodePool],
+    [['database', 'nodePool'], v.database.nodePool], [['backup', 'nodePool'], v.backup.nodePool],
+  ];
+  for (const [path, name] of refs) {
+    if (!pools.has(name)) ctx.addIssue({ code: 'custom', path, message: `names no node pool of this environment; use one of: ${[...pools].join(', ')}` });
+  }
+  const tiers = new Set(v.priorities.map((p) => p.name));
+  const prios: Array<[string[], string]> = [
+    [['web', 'priorityClass'], v.web.priorityClass], [['api', 'priorityClass'], v.api.priorityClass],
+    [['database', 'priorityClass'], v.database.priorityClass], [['backup', 'priorityClass'], v.backup.priorityClass],
+  ];
+  for (const [path, name] of prios) {
+    if (!tiers.has(name)) ctx.addIssue({ code: 'custom', path, message: `names no priority tier of this environment; use one of: ${[...tiers].join(', ')}` });
+  }
+  if (v.ingress.tls.source === 'cert-manager' && !v.ingress.tls.clusterIssuer) {
+    ctx.addIssue({ code: 'custom', path: ['ingress', 'tls', 'clusterIssuer'], message: 'is missing while the TLS source is cert-manager; name the ClusterIssuer, e.g. "letsencrypt-prod"' });
+  }
+  const seen = new Set<string>();
+  v.nodePools.forEach((p, i) => {
+    if (seen.has(p.name)) ctx.addIssue({ code: 'custom', path: ['nodePools', i, 'name'], message: 'is used by another node pool; give each pool a unique name' });
+    seen.add(p.name);
+  });
+  if (v.cluster.kind === 'minikube' && v.cluster.minikube && v.cluster.minikube.nodes < v.nodePools.length) {
+    ctx.addIssue({ code: 'custom', path: ['cluster', 'minikube', 'nodes'], message: `is below the ${v.nodePools.length} node pools; minikube needs at least one node per pool` });
+  }
+});
+
+/** The effective values of one environment. */
+export type EnvironmentValues = z.infer<typeof environmentSchema>;
+
+/** What an overlay may set: any part of the values; objects deep-merge, arrays replace. */
+export type Overlay<T = EnvironmentValues> = T extends readonly unknown[] ? T : T extends object ? { readonly [K in keyof T]?: Overlay<T[K]> } : T;

@@ -1,0 +1,91 @@
+import { ValidationError } from '../constructs/lib/errors';
+import { ENVIRONMENTS, EnvironmentError, EnvironmentValues, loadEnvironment } from '../environments';
+import { formatViolation } from '../policy';
+import { writeAtomically } from './output';
+import { PolicyError, SynthResult, synthesizeEnvironment } from './synthesize';
+
+const USAGE = `usage: npm run synth -- [<env>...] [--outdir <dir>] [--set <path>=<value>]... [--print-config]
+
+  <env>                 environments to synthesize (default: all of ${ENVIRONMENTS.join(', ')})
+  --outdir <dir>        write to <dir>/<env>/ (default: $CDK8S_OUTDIR or "dist")
+  --set <path>=<value>  override one value, e.g. --set web.image.tag=1.27.4-alpine or
+                        --set nodePools.1.maxNodes=4; the value is JSON when it parses, else a string
+  --print-config        print the effective values of one environment as JSON; write nothing`;
+
+/** A command-line mistake: reported with the usage. */
+export class UsageError extends Error {}
+
+export interface CliOptions {
+  readonly environments: string[];
+  readonly outdir: string;
+  readonly sets: string[];
+  readonly printConfig: boolean;
+  readonly help: boolean;
+}
+
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
+  const environments: string[] = [];
+  const sets: string[] = [];
+  let outdir: string | undefined;
+  let printConfig = false;
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = (flag: string) => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    if (a === '--outdir' || a === '-o') outdir = next(a);
+    else if (a.startsWith('--outdir=')) outdir = a.slice('--outdir='.length);
+    else if (a === '--set') sets.push(next(a));
+    else if (a.startsWith('--set=')) sets.push(a.slice('--set='.length));
+    else if (a === '--print-config') printConfig = true;
+    else if (a === '--help' || a === '-h') help = true;
+    else if (a.startsWith('-')) throw new UsageError(`unknown option "${a}"`);
+    else environments.push(a);
+  }
+  for (const e of environments) {
+    if (!ENVIRONMENTS.includes(e)) throw new EnvironmentError(`unknown environment "${e}"; known environments: ${ENVIRONMENTS.join(', ')}`);
+  }
+  if (printConfig && environments.length !== 1) throw new UsageError('--print-config needs exactly one environment, e.g. npm run synth -- prod --print-config');
+  return { environments: environments.length ? [...new Set(environments)] : [...ENVIRONMENTS], outdir: outdir ?? env.CDK8S_OUTDIR ?? 'dist', sets, printConfig, help };
+}
+
+/** Runs the command line; returns the exit code. Output goes to the given streams. */
+export function main(argv: readonly string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
+  try {
+    const opts = parseArgs(argv);
+    if (opts.help) {
+      out(`${USAGE}\n`);
+      return 0;
+    }
+    // Validate every environment before synthesizing any, and synthesize all before writing any.
+    const values: EnvironmentValues[] = opts.environments.map((e) => loadEnvironment(e, opts.sets));
+    if (opts.printConfig) {
+      out(`${JSON.stringify(values[0], null, 2)}\n`);
+      return 0;
+    }
+    const results: SynthResult[] = values.map((v) => synthesizeEnvironment(v));
+    writeAtomically(opts.outdir, results);
+    for (const r of results) {
+      out(`synthesized ${r.environment}: ${r.objects.length} objects in ${r.files.length} files -> ${opts.outdir}/${r.environment}\n`);
+      for (const w of r.waived) out(`  waived ${formatViolation(w)} (reason: ${w.reason})\n`);
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`error: ${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (e instanceof EnvironmentError || e instanceof ValidationError || e instanceof PolicyError) {
+      err(`error: ${e.message}\nnothing was written.\n`);
+      return 1;
+    }
+    const error = e as Error;
+    err(`error: ${error.message}\nnothing was written.${process.env.DEBUG ? `\n${error.stack}` : ' (set DEBUG=1 for a stack trace)'}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,82 @@
+import { KubeObject } from './synthesize';
+
+/** One difference between two environments' objects. */
+export type ObjectDiff =
+  | { readonly change: 'added' | 'removed'; readonly object: string }
+  | { readonly change: 'changed'; readonly object: string; readonly fields: FieldDiff[] };
+
+export interface FieldDiff {
+  readonly path: string;
+  /** undefined: the field is absent on that side. */
+  readonly from: unknown;
+  readonly to: unknown;
+}
+
+/** Objects are matched by kind and name: the namespace is what environments differ by. */
+const keyOf = (o: KubeObject) => `${o.kind} ${o.metadata.name}`;
+
+function flatten(value: unknown, prefix: string, out: Map<string, unknown>): void {
+  if (value !== null && typeof value === 'object') {
+    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+    if (entries.length === 0) out.set(prefix, value);
+    for (const [k, v] of entries) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else {
+    out.set(prefix, value);
+  }
+}
+
+/** Field-level differences between two objects (metadata.namespace excluded). */
+export function diffFields(a: KubeObject, b: KubeObject): FieldDiff[] {
+  const fa = new Map<string, unknown>();
+  const fb = new Map<string, unknown>();
+  flatten(a, '', fa);
+  flatten(b, '', fb);
+  fa.delete('metadata.namespace');
+  fb.delete('metadata.namespace');
+  const paths = [...new Set([...fa.keys(), ...fb.keys()])].sort();
+  return paths
+    .filter((p) => JSON.stringify(fa.get(p)) !== JSON.stringify(fb.get(p)))
+    .map((p) => ({ path: p, from: fa.get(p), to: fb.get(p) }));
+}
+
+/** What differs between environment A and environment B, object by object, in a stable order. */
+export function diffObjects(a: readonly KubeObject[], b: readonly KubeObject[]): ObjectDiff[] {
+  const ma = new Map(a.map((o) => [keyOf(o), o]));
+  const mb = new Map(b.map((o) => [keyOf(o), o]));
+  const keys = [...new Set([...ma.keys(), ...mb.keys()])].sort();
+  const out: ObjectDiff[] = [];
+  for (const k of keys) {
+    const oa = ma.get(k);
+    const ob = mb.get(k);
+    if (!oa) out.push({ change: 'added', object: k });
+    else if (!ob) out.push({ change: 'removed', object: k });
+    else {
+      const fields = diffFields(oa, ob);
+      if (fields.length > 0) out.push({ change: 'changed', object: k, fields });
+    }
+  }
+  return out;
+}
+
+const show = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v));
+
+/** A human-readable report, like `diff` for manifests. */
+export function formatDiff(envA: string, envB: string, diffs: readonly ObjectDiff[]): string {
+  const lines = [`--- ${envA}`, `+++ ${envB}`];
+  for (const d of diffs) {
+    switch (d.change) {
+      case 'added':
+        lines.push(`+ ${d.object} (only in ${envB})`);
+        break;
+      case 'removed':
+        lines.push(`- ${d.object} (only in ${envA})`);
+        break;
+      case 'changed':
+        lines.push(`~ ${d.object}`);
+        for (const f of d.fields) lines.push(`    ${f.path}: ${show(f.from)} -> ${show(f.to)}`);
+    }
+  }
+  const counts = ['added', 'removed', 'changed'].map((c) => `${diffs.filter((d) => d.change === c).length} ${c}`).join(', ');
+  lines.push(`${counts}`);
+  return `${lines.join('\n')}\n`;
+}
