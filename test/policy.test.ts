@@ -725,18 +725,15 @@ describe('reporting', () => {
 });
 
 describe('scale', () => {
-  // The benchmark judges ~3000 objects per environment: every rule must stay near-linear.
-  test('3000 objects in 200 namespaces are judged quickly and correctly', () => {
+  // Correctness at the size of the scale benchmark; its speed is measured by `npm run bench`, not here.
+  test('3000 objects in 200 namespaces are judged correctly', () => {
     const copies: KubeObject[] = [];
     for (let i = 0; copies.length < 3000; i++) {
       const objects = objectsOf(fixture()).filter((o) => i === 0 || o.kind !== 'PriorityClass');
       copies.push(...(JSON.parse(JSON.stringify(objects).replaceAll('"shop"', `"shop-${i}"`)) as KubeObject[]));
     }
-    const started = performance.now();
     const { violations } = evaluate(copies, CTX);
-    const elapsed = performance.now() - started;
     // Every copy indexes into its own namespace, so the set stays compliant.
     expect(violations).toEqual([]);
-    expect(elapsed).toBeLessThan(2000);
   });
 });

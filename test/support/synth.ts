@@ -1,7 +1,8 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 
-/** A synthesized Kubernetes object as plain JSON. */
+/** A synthesized Kubernetes object as plain JSON; loosely typed so tests can reach any field. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: any }; [k: string]: any };
 
 /** Builds constructs in a fresh chart (namespace "test" unless given) and returns the rendered objects. */
@@ -20,6 +21,7 @@ export function find(objects: KubeObject[], kind: string, name?: string): KubeOb
 }
 
 /** The pod spec inside a workload object. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function podSpec(obj: KubeObject): any {
   return obj.kind === 'CronJob' ? obj.spec.jobTemplate.spec.template.spec : obj.kind === 'Pod' ? obj.spec : obj.spec.template.spec;
 }

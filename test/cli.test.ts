@@ -1,0 +1,148 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main, parseArgs } from '../synth/cli';
+import { main as diffMain } from '../synth/diff-cli';
+
+/** Runs the command line in-process and captures what it prints. */
+function run(argv: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = main(argv, (s) => (out += s), (s) => (err += s));
+  return { code, out, err };
+}
+
+/** Every file under a folder with its bytes and modification time. */
+function snapshotTree(dir: string): Record<string, { bytes: string; mtime: number }> {
+  const out: Record<string, { bytes: string; mtime: number }> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = { bytes: fs.readFileSync(p, 'utf8'), mtime: fs.statSync(p).mtimeMs };
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+let outdir: string;
+beforeEach(() => {
+  outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-cli-'));
+});
+afterEach(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+describe('synth command line', () => {
+  it('writes every environment to <outdir>/<env>/ and reports what it wrote', () => {
+    const r = run(['--outdir', outdir]);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    expect(fs.readdirSync(outdir).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(fs.readdirSync(path.join(outdir, 'prod'))).toContain('00-namespaces.yaml');
+    expect(r.out).toMatch(/^synthesized dev: \d+ objects in \d+ files/m);
+    expect(r.out).toMatch(/waived DaemonSet shop-prod-system\/log-agent: \[pss-host-path-volumes\]/);
+  });
+
+  it('synthesizes only the named environments', () => {
+    expect(run(['prod', '--outdir', outdir]).code).toBe(0);
+    expect(fs.readdirSync(outdir)).toEqual(['prod']);
+  });
+
+  it('is byte-identical between runs', () => {
+    run(['--outdir', outdir]);
+    const first = snapshotTree(outdir);
+    run(['--outdir', outdir]);
+    const second = snapshotTree(outdir);
+    expect(Object.fromEntries(Object.entries(second).map(([k, v]) => [k, v.bytes]))).toEqual(Object.fromEntries(Object.entries(first).map(([k, v]) => [k, v.bytes])));
+  });
+
+  it('applies --set overrides and validates them like the files', () => {
+    expect(run(['prod', '--outdir', outdir, '--set', 'web.image.tag=1.27.4-alpine']).code).toBe(0);
+    expect(fs.readFileSync(path.join(outdir, 'prod', '10-web.yaml'), 'utf8')).toContain('image: nginxinc/nginx-unprivileged:1.27.4-alpine');
+  });
+
+  it('prints the effective configuration as JSON and writes nothing', () => {
+    const r = run(['staging', '--print-config', '--set', 'backup.suspend=true', '--outdir', outdir]);
+    expect(r.code).toBe(0);
+    const config = JSON.parse(r.out);
+    expect(config).toMatchObject({ name: 'staging', namespace: 'shop-staging', backup: { suspend: true } });
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  it('--print-config needs exactly one environment', () => {
+    const r = run(['--print-config']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--print-config needs exactly one environment/);
+  });
+
+  it('exits non-zero on an unknown environment and lists the known ones', () => {
+    const r = run(['qa', '--outdir', outdir]);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('error: unknown environment "qa"; known environments: dev, staging, prod\nnothing was written.\n');
+  });
+
+  it('exits non-zero on a bad --set value', () => {
+    const r = run(['dev', '--set', 'web.autoscaling.maxReplicas=three', '--outdir', outdir]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^error: environment "dev": web\.autoscaling\.maxReplicas "three" /);
+    expect(r.err).not.toMatch(/^\s+at /m);
+  });
+
+  it('exits non-zero on an unknown --set path', () => {
+    const r = run(['dev', '--set', 'web.replicaz=3', '--outdir', outdir]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/--set path "web\.replicaz" is not a known setting/);
+  });
+
+  it('refuses unknown options with the usage', () => {
+    const r = run(['--out', outdir]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/unknown option "--out"/);
+    expect(r.err).toMatch(/usage: npm run synth/);
+  });
+
+  it('leaves the previous output exactly as it was after a failure', () => {
+    expect(run(['--outdir', outdir]).code).toBe(0);
+    const before = snapshotTree(outdir);
+    // dev is valid, prod is not: nothing may be written, not even dev.
+    const r = run(['dev', 'prod', '--set', 'nodePools.2.maxNodes=0', '--outdir', outdir]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/nothing was written/);
+    expect(snapshotTree(outdir)).toEqual(before);
+    expect(fs.readdirSync(outdir).sort()).toEqual(['dev', 'prod', 'staging']);
+  });
+
+  it('takes the output folder from CDK8S_OUTDIR, as `cdk8s synth` passes it', () => {
+    expect(parseArgs([], { CDK8S_OUTDIR: '/x/y' }).outdir).toBe('/x/y');
+    expect(parseArgs(['--outdir', 'z'], { CDK8S_OUTDIR: '/x/y' }).outdir).toBe('z');
+    expect(parseArgs([], {}).outdir).toBe('dist');
+  });
+
+  it('runs from TypeScript source as `npm run synth` and `cdk8s synth` run it', () => {
+    const root = path.resolve(__dirname, '..');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'synth/cli.ts', 'dev'], { cwd: root, env: { ...process.env, CDK8S_OUTDIR: outdir }, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(fs.existsSync(path.join(outdir, 'dev', '00-namespaces.yaml'))).toBe(true);
+  });
+});
+
+describe('diff command line', () => {
+  it('shows what differs between two environments, object by object', () => {
+    let out = '';
+    const code = diffMain(['dev', 'prod'], (s) => (out += s), () => undefined);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^--- dev\n\+\+\+ prod\n/);
+    expect(out).toMatch(/^~ HorizontalPodAutoscaler web\n(?: {4}.*\n)*? {4}spec\.minReplicas: 1 -> 3$/m);
+    expect(out).toMatch(/^\+ PriorityClass shop-prod-high \(only in prod\)$/m);
+    expect(out).toMatch(/^- PriorityClass shop-dev-high \(only in dev\)$/m);
+    expect(out).toMatch(/\d+ added, \d+ removed, \d+ changed\n$/);
+  });
+
+  it('needs exactly two environments', () => {
+    let err = '';
+    expect(diffMain(['dev'], () => undefined, (s) => (err += s))).toBe(2);
+    expect(err).toMatch(/usage: npm run diff -- <envA> <envB>/);
+  });
+});

@@ -1,0 +1,177 @@
+import { NodePool } from '../constructs/node-pool';
+import { ENVIRONMENTS, EnvironmentError, OVERLAYS, applySet, deepMerge, loadEnvironment, parseSetValue } from '../environments';
+import { base } from '../environments/base';
+import { validateNames, validateObjects } from '../synth/k8s-schema';
+import { KubeObject, SynthResult, synthesizeEnvironment } from '../synth/synthesize';
+
+// One synthesis per environment, shared by every assertion below.
+const results: Record<string, SynthResult> = Object.fromEntries(ENVIRONMENTS.map((e) => [e, synthesizeEnvironment(loadEnvironment(e))]));
+const objectsOf = (env: string) => results[env].objects;
+const one = (env: string, kind: string, name: string): KubeObject => {
+  const found = objectsOf(env).filter((o) => o.kind === kind && o.metadata.name === name);
+  if (found.length !== 1) throw new Error(`${env}: expected one ${kind} ${name}, found ${found.length}`);
+  return found[0];
+};
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const podSpecOf = (o: KubeObject): any => (o.kind === 'CronJob' ? (o as any).spec.jobTemplate.spec.template.spec : (o as any).spec.template.spec);
+
+describe('environment values', () => {
+  it('knows dev, staging and prod', () => {
+    expect(ENVIRONMENTS).toEqual(['dev', 'staging', 'prod']);
+  });
+
+  it('deep-merges objects and replaces arrays, as Kustomize overlays do', () => {
+    const merged = deepMerge({ a: { b: 1, c: 2 }, list: [1, 2, 3] }, { a: { c: 5 }, list: [9] });
+    expect(merged).toEqual({ a: { b: 1, c: 5 }, list: [9] });
+  });
+
+  it('does not modify the base or the overlay', () => {
+    const before = JSON.stringify(base);
+    loadEnvironment('prod', ['web.image.tag=9.9.9']);
+    expect(JSON.stringify(base)).toBe(before);
+    expect(OVERLAYS.prod.web?.image).toBeUndefined();
+  });
+
+  it.each(ENVIRONMENTS)('%s validates against the schema', (env) => {
+    expect(() => loadEnvironment(env)).not.toThrow();
+  });
+
+  it('differs realistically between environments', () => {
+    const [dev, staging, prod] = ENVIRONMENTS.map((e) => loadEnvironment(e));
+    expect(new Set([dev.namespace, staging.namespace, prod.namespace]).size).toBe(3);
+    expect(dev.cluster.kind).toBe('minikube');
+    expect(staging.cluster.kind).toBe('gke');
+    expect(prod.cluster.gke).toMatchObject({ region: 'asia-northeast1', zone: 'asia-northeast1-a' });
+    expect(prod.nodePools.find((p) => p.name === 'general')?.minNodes).toBe(3);
+    expect(prod.web.autoscaling.minReplicas).toBeGreaterThan(dev.web.autoscaling.minReplicas);
+    expect(prod.database.storageSize).not.toBe(dev.database.storageSize);
+    expect(dev.storage.provisioner).toBe('k8s.io/minikube-hostpath');
+    expect(prod.storage.provisioner).toBe('pd.csi.storage.gke.io');
+    expect(dev.ingress.tls.source).toBe('self-signed');
+    expect(prod.ingress.tls).toMatchObject({ source: 'cert-manager', clusterIssuer: 'letsencrypt-prod' });
+    expect(dev.backup.schedule).not.toBe(prod.backup.schedule);
+    expect(prod.production).toBe(true);
+    expect(dev.production || staging.production).toBe(false);
+  });
+
+  it('parses --set values as JSON when they are JSON, else as strings', () => {
+    expect(parseSetValue('3')).toBe(3);
+    expect(parseSetValue('"3"')).toBe('3');
+    expect(parseSetValue('true')).toBe(true);
+    expect(parseSetValue('{"a":1}')).toEqual({ a: 1 });
+    expect(parseSetValue('1.27.4-alpine')).toBe('1.27.4-alpine');
+  });
+
+  it('applies --set by dotted path, array items by index', () => {
+    const v = loadEnvironment('prod', ['web.image.tag=1.27.4-alpine', 'nodePools.1.maxNodes=4', 'backup.suspend=true']);
+    expect(v.web.image.tag).toBe('1.27.4-alpine');
+    expect(v.nodePools[1].maxNodes).toBe(4);
+    expect(v.backup.suspend).toBe(true);
+  });
+
+  it('refuses an unknown --set path', () => {
+    const values = deepMerge(base as unknown as Record<string, unknown>, OVERLAYS.dev);
+    expect(() => applySet('dev', values, 'web.imag.tag=x')).toThrow('environment "dev": --set path "web.imag.tag" is not a known setting');
+    expect(() => applySet('dev', values, 'nodePools.9.maxNodes=4')).toThrow(/indexes item 9 of nodePools, which has 2 items/);
+    expect(() => applySet('dev', values, 'web.image.tag')).toThrow(/is not of the form path=value/);
+  });
+
+  it('names the environment, the path and the value of an invalid setting', () => {
+    expect(() => loadEnvironment('staging', ['web.autoscaling.minReplicas=9'])).toThrow(
+      'environment "staging": web.autoscaling.minReplicas 9 is above maxReplicas 4; lower minReplicas or raise maxReplicas',
+    );
+    expect(() => loadEnvironment('prod', ['database.storageSize=10GB'])).toThrow(
+      'environment "prod": database.storageSize "10GB" is not a Kubernetes quantity; use e.g. "10Gi" (binary) or "10G" (decimal)',
+    );
+  });
+
+  it('refuses an unknown environment and lists the known ones', () => {
+    expect(() => loadEnvironment('qa')).toThrow(new EnvironmentError('unknown environment "qa"; known environments: dev, staging, prod'));
+  });
+});
+
+describe.each(ENVIRONMENTS)('synthesized %s', (env) => {
+  const objects = objectsOf(env);
+  const values = loadEnvironment(env);
+
+  it('matches the snapshot of its whole output', () => {
+    expect(results[env].files).toMatchSnapshot();
+  });
+
+  it('is valid against the Kubernetes API schema, strictly', () => {
+    expect(validateObjects(objects)).toEqual([]);
+  });
+
+  it('has names and labels the API server accepts', () => {
+    expect(objects.flatMap((o) => validateNames(o))).toEqual([]);
+  });
+
+  it('puts namespaces first, then other cluster-scoped objects, then namespaced ones', () => {
+    const files = results[env].files.map((f) => f.name);
+    expect(files[0]).toBe('00-namespaces.yaml');
+    expect(files[1]).toBe('01-cluster.yaml');
+    expect([...files].sort()).toEqual(files);
+    expect(objects.findIndex((o) => o.kind !== 'Namespace')).toBe(objects.filter((o) => o.kind === 'Namespace').length);
+  });
+
+  it('never writes Secret objects or key material', () => {
+    expect(objects.some((o) => o.kind === 'Secret')).toBe(false);
+    expect(results[env].files.map((f) => f.content).join('\n')).not.toMatch(/PRIVATE KEY|tls\.key/);
+  });
+
+  it('has readable names without hash suffixes', () => {
+    for (const o of objects) expect(o.metadata.name).not.toMatch(/-[0-9a-f]{8}$|c8[0-9a-f]{6}/);
+  });
+
+  it('uses pinned images that are not latest', () => {
+    const images = objects.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'].includes(o.kind))
+      .flatMap((o) => [...(podSpecOf(o).initContainers ?? []), ...podSpecOf(o).containers]).map((c: { image: string }) => c.image);
+    expect(images.length).toBeGreaterThanOrEqual(5);
+    for (const i of images) expect(i).toMatch(/:[0-9][^:]*$/);
+  });
+
+  it('puts the database on the dedicated tainted pool, tolerating exactly its taints', () => {
+    const db = one(env, 'StatefulSet', 'db');
+    const pool = new NodePool(values.nodePools.find((p) => p.name === values.database.nodePool)!);
+    expect(pool.taints.length).toBeGreaterThan(0);
+    const spec = podSpecOf(db);
+    expect(spec.tolerations).toEqual(pool.tolerations());
+    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions)
+      .toContainEqual({ key: NodePool.POOL_LABEL, operator: 'In', values: [pool.name] });
+    expect((db as any).spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(values.database.storageSize); // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
+
+  it('carries the environment values into the objects', () => {
+    const hpa = one(env, 'HorizontalPodAutoscaler', 'web') as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(hpa.spec.minReplicas).toBe(values.web.autoscaling.minReplicas);
+    expect(hpa.spec.maxReplicas).toBe(values.web.autoscaling.maxReplicas);
+    const cron = one(env, 'CronJob', 'db-backup') as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(cron.spec.schedule).toBe(values.backup.schedule);
+    expect(cron.spec.timeZone).toBe(values.backup.timeZone);
+    const ingress = one(env, 'Ingress', 'shop') as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(ingress.spec.rules[0].host).toBe(values.ingress.host);
+    expect(ingress.spec.tls[0].secretName).toBe(values.ingress.tls.secretName);
+    expect(ingress.metadata.annotations?.['cert-manager.io/cluster-issuer']).toBe(values.ingress.tls.clusterIssuer);
+    const web = podSpecOf(one(env, 'Deployment', 'web'));
+    expect(web.containers[0].image).toBe(`${values.web.image.repository}:${values.web.image.tag}`);
+    expect(web.priorityClassName).toBe(values.web.priorityClass);
+    for (const o of objects) if (o.metadata.namespace) expect([values.namespace, values.systemNamespace]).toContain(o.metadata.namespace);
+  });
+});
+
+describe('environment differences', () => {
+  it('are only in values, never in structure: every environment has the same objects', () => {
+    // Names that carry environment values (namespaces, priority tiers, storage class) are normalised.
+    const shape = (env: string) => {
+      const v = loadEnvironment(env);
+      return objectsOf(env).map((o) => `${o.kind}/${o.metadata.name.replace(env, '<env>').replace(v.storage.className, '<storage>')}`).sort();
+    };
+    expect(shape('staging')).toEqual(shape('dev'));
+    expect(shape('prod')).toEqual(shape('dev'));
+  });
+
+  it('is byte-identical between runs', () => {
+    const again = synthesizeEnvironment(loadEnvironment('prod'));
+    expect(again.files).toEqual(results.prod.files);
+  });
+});
