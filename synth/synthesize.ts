@@ -1,10 +1,10 @@
 import { App } from 'cdk8s';
-import { stringify } from 'yaml';
 import { ShopChart } from '../charts/shop';
 import { ValidationError } from '../constructs/lib/errors';
 import { CLUSTER_SCOPED_KINDS } from '../constructs/lib/patch';
 import { EnvironmentValues } from '../environments';
 import { PolicyContext, Violation, Waived, evaluate, formatViolation } from '../policy';
+import { toYaml } from './yaml';
 
 /** A synthesized Kubernetes object as plain JSON. */
 export interface KubeObject {
@@ -64,8 +64,6 @@ function fileOf(o: KubeObject): string {
   return `10-${component}.yaml`;
 }
 
-const YAML_OPTIONS = { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false } as const;
-
 /** Renders objects into files: deterministic, byte-identical between runs. */
 export function toFiles(objects: readonly KubeObject[]): OutputFile[] {
   const groups = new Map<string, KubeObject[]>();
@@ -77,7 +75,7 @@ export function toFiles(objects: readonly KubeObject[]): OutputFile[] {
   }
   return [...groups.keys()].sort().map((name) => ({
     name,
-    content: groups.get(name)!.map((o) => stringify(o, YAML_OPTIONS)).join('---\n'),
+    content: groups.get(name)!.map(toYaml).join('---\n'),
   }));
 }
 
