@@ -1,11 +1,10 @@
 import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AccessRule, ServiceAccess } from './access';
+import { ServiceAccess, WorkloadAccountProps, workloadAccount } from './access';
 import { Autoscaler, AutoscalingProps } from './autoscaler';
 import { DisruptionBudget, PodCount } from './disruption-budget';
 import { invalid } from './lib/errors';
-import { AppIdentity } from './lib/labels';
 import { patchAdd } from './lib/patch';
 import { check, dns1123LabelProblem, intProblem } from './lib/validate';
 import { NetworkService, ServiceKind, ServicePortSpec } from './services';
@@ -22,9 +21,7 @@ export type RolloutStrategy =
     }
   | { readonly type: 'Recreate' };
 
-export interface WebServiceProps extends AppIdentity, PodProps {
-  /** @default - the chart's namespace */
-  readonly namespace?: string;
+export interface WebServiceProps extends WorkloadAccountProps, PodProps {
   /** Replicas when not autoscaled. @default 2 */
   readonly replicas?: number;
   /** @default RollingUpdate with maxSurge 25% and maxUnavailable 25% */
@@ -47,12 +44,6 @@ export interface WebServiceProps extends AppIdentity, PodProps {
    * @default - maxUnavailable 1 when there are at least 2 replicas, none for a single replica
    */
   readonly disruptionBudget?: { readonly minAvailable?: PodCount; readonly maxUnavailable?: PodCount } | false;
-  /**
-   * The ServiceAccount: by default one of its own, named after the workload, with no permissions and
-   * no token mounted. Give rules to grant least-privilege access, or the name of an existing account.
-   * @default - own account, no permissions
-   */
-  readonly serviceAccount?: { readonly rules?: AccessRule[]; readonly annotations?: Record<string, string> } | { readonly existingName: string };
 }
 
 /** The percent/absolute value of a surge or unavailability setting for `replicas` pods. */
@@ -81,7 +72,9 @@ export class WebService extends Construct {
     check(this, 'name', props.name, dns1123LabelProblem(props.name));
     const replicas = props.autoscaling?.minReplicas ?? props.replicas ?? 2;
     if (props.autoscaling && props.replicas !== undefined) invalid(this, 'replicas', props.replicas, 'is set together with autoscaling', 'remove replicas: the HPA owns the replica count (minReplicas is the floor)');
-    check(this, 'replicas', replicas, intProblem(replicas, 0));
+    // Name the field the value came from: with autoscaling, the replica count is minReplicas (at least 1).
+    if (props.autoscaling) check(this, 'autoscaling.minReplicas', replicas, intProblem(replicas, 1));
+    else check(this, 'replicas', replicas, intProblem(replicas, 0));
     const strategy = props.strategy ?? { type: 'RollingUpdate' };
     if (strategy.type === 'RollingUpdate') {
       const surge = strategy.maxSurge ?? '25%';
@@ -106,20 +99,11 @@ export class WebService extends Construct {
     this.name = props.name;
     this.identity = podIdentity(this, props);
 
-    let serviceAccountName: string;
-    if (props.serviceAccount && 'existingName' in props.serviceAccount) {
-      serviceAccountName = props.serviceAccount.existingName;
-    } else {
-      this.access = new ServiceAccess(this, 'Access', {
-        ...props, serviceAccountName: props.name, namespace: props.namespace,
-        rules: props.serviceAccount?.rules, annotations: props.serviceAccount?.annotations,
-        automountToken: false,
-      });
-      serviceAccountName = this.access.serviceAccountName;
-    }
+    const account = workloadAccount(this, props);
+    this.access = account.access;
 
     this.deployment = new kplus.Deployment(this, 'Resource', {
-      ...basePodProps(this, props.name, serviceAccountName, props),
+      ...basePodProps(this, props.name, account.serviceAccountName, props),
       metadata: { name: props.name, ...(props.namespace ? { namespace: props.namespace } : {}) },
       replicas: props.autoscaling ? undefined : replicas,
       strategy: strategy.type === 'Recreate'

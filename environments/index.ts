@@ -50,16 +50,87 @@ function valueAt(obj: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
-/** Validates merged values; throws an EnvironmentError listing every problem as `env: path value problem`. */
+/** Edit distance, for "did you mean" suggestions. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
+}
+
+/** The closest candidate, when it is close enough to be a likely typo. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = distance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+const didYouMean = (word: string, candidates: readonly string[]) => {
+  const c = closest(word, candidates);
+  return c ? `did you mean "${c}"?` : `use one of: ${candidates.join(', ')}`;
+};
+
+/** A zod issue in this project's words: what is wrong, then how to fix it. */
+function describe(issue: z.core.$ZodIssue, value: unknown): string {
+  // Messages written in the schema itself are already in our words.
+  if (!/^(Invalid|Too (small|big)|Expected|Unrecognized)/.test(issue.message)) return issue.message;
+  if (value === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union' || issue.code === 'invalid_value')) {
+    return 'is missing; every environment must set it (see environments/schema.ts)';
+  }
+  const article = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.expected === 'int') return 'is not a whole number; use a whole number such as 3';
+      if (issue.expected === 'number' && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) {
+        return `is a string, not a number; write ${value} without quotes`;
+      }
+      return `is ${article(Array.isArray(value) ? 'list' : value === null ? 'null' : typeof value)}, not ${article(issue.expected)}; use ${article(issue.expected)}`;
+    case 'too_small':
+      return issue.origin === 'array'
+        ? `has fewer than ${issue.minimum} items; add at least ${issue.minimum}`
+        : `is below ${issue.inclusive ? 'the minimum ' : ''}${issue.minimum}; use ${issue.inclusive ? '' : 'more than '}${issue.minimum}${issue.inclusive ? ' or more' : ''}`;
+    case 'too_big':
+      return issue.origin === 'array'
+        ? `has more than ${issue.maximum} items; keep at most ${issue.maximum}`
+        : `is above ${issue.inclusive ? 'the maximum ' : ''}${issue.maximum}; use ${issue.maximum}${issue.inclusive ? ' or less' : ''}`;
+    case 'invalid_value': {
+      const options = issue.values.map(String);
+      return `is not one of ${options.join(', ')}; ${typeof value === 'string' ? didYouMean(value, options) : `use one of: ${options.join(', ')}`}`;
+    }
+    case 'invalid_format':
+      return `${issue.message.replace(/^Invalid string: /, 'is not valid: ')}`;
+    default:
+      return issue.message;
+  }
+}
+
+/** Validates merged values; throws an EnvironmentError listing every problem as `env: path value problem; fix`. */
 export function validateEnvironment(env: string, values: unknown): EnvironmentValues {
   const result = environmentSchema.safeParse(values);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
-      return `environment "${env}": ${[...issue.path, issue.keys[0]].map(String).join('.')} is not a known setting; check the spelling against environments/schema.ts`;
+      const parent = schemaAt(issue.path.map(String));
+      const known = parent && (parent as unknown as { def: { type: string } }).def.type === 'object' ? Object.keys((parent as unknown as z.ZodObject).shape) : [];
+      return issue.keys.map((key) => {
+        const near = closest(key, known);
+        const hint = near ? `did you mean "${[...issue.path, near].map(String).join('.')}"?` : `settings here: ${known.join(', ')}`;
+        return `environment "${env}": ${[...issue.path, key].map(String).join('.')} is not a known setting; ${hint}`;
+      }).join('\n');
     }
     const value = valueAt(values, issue.path);
-    return `environment "${env}": ${dotted(issue.path) || '(root)'} ${show(value)} ${issue.message}`;
+    return `environment "${env}": ${dotted(issue.path) || '(root)'} ${show(value)} ${describe(issue, value)}`;
   });
   throw new EnvironmentError(lines.join('\n'));
 }
@@ -108,7 +179,13 @@ export function applySet(env: string, values: Record<string, unknown>, assignmen
   const path = assignment.slice(0, eq).split('.');
   const value = parseSetValue(assignment.slice(eq + 1));
   if (path.some((p) => p === '') || !schemaAt(path)) {
-    throw new EnvironmentError(`environment "${env}": --set path "${path.join('.')}" is not a known setting; use a dotted path into the values, as --print-config shows them (e.g. web.image.tag, nodePools.1.maxNodes)`);
+    // Suggest the nearest setting at the first segment that does not exist.
+    let i = 0;
+    while (i < path.length && schemaAt(path.slice(0, i + 1))) i++;
+    const parent = schemaAt(path.slice(0, i));
+    const known = parent && (parent as unknown as { def: { type: string } }).def.type === 'object' ? Object.keys((parent as unknown as z.ZodObject).shape) : [];
+    const hint = known.length ? `${closest(path[i] ?? '', known) ? `did you mean "${[...path.slice(0, i), closest(path[i] ?? '', known), ...path.slice(i + 1)].join('.')}"?` : `settings under ${path.slice(0, i).join('.') || 'the root'}: ${known.join(', ')}`}` : 'use a dotted path into the values, as --print-config shows them (e.g. web.image.tag, nodePools.1.maxNodes)';
+    throw new EnvironmentError(`environment "${env}": --set path "${path.join('.')}" (value ${show(value)}) is not a known setting; ${hint}`);
   }
   let cur: unknown = values;
   for (let i = 0; i < path.length - 1; i++) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TAINT_EFFECTS } from '../constructs/node-pool';
 import {
-  Problem, cronProblem, dns1123LabelProblem, dns1123SubdomainProblem, hostnameProblem, imageProblem, labelKeyProblem,
+  Problem, cronProblem, dns1123LabelProblem, parseQuantity, dns1123SubdomainProblem, hostnameProblem, imageProblem, labelKeyProblem,
   labelValueProblem, quantityProblem, timeZoneProblem,
 } from '../constructs/lib/validate';
 
@@ -215,6 +215,26 @@ export const environmentSchema = z.strictObject({
     if (seen.has(p.name)) ctx.addIssue({ code: 'custom', path: ['nodePools', i, 'name'], message: 'is used by another node pool; give each pool a unique name' });
     seen.add(p.name);
   });
+  // The guardrails must admit what the application asks for, or the API server rejects it at apply time.
+  const q = (x: string) => parseQuantity(x);
+  const limits = v.guardrails.limits;
+  for (const [path, size] of [[['database', 'storageSize'], v.database.storageSize], [['backup', 'storageSize'], v.backup.storageSize]] as const) {
+    if (q(size) > q(limits.pvcMaxStorage)) {
+      ctx.addIssue({ code: 'custom', path: [...path], message: `is above guardrails.limits.pvcMaxStorage "${limits.pvcMaxStorage}", so the claim would be rejected; raise pvcMaxStorage or lower the size` });
+    }
+  }
+  if (q(v.database.storageSize) + q(v.backup.storageSize) > q(v.guardrails.quota.requestsStorage)) {
+    ctx.addIssue({ code: 'custom', path: ['guardrails', 'quota', 'requestsStorage'], message: `is below the ${v.database.storageSize} + ${v.backup.storageSize} the database and its backups claim; raise it` });
+  }
+  for (const workload of ['web', 'api', 'database'] as const) {
+    const r = v[workload].resources;
+    if (q(r.memory.limit) > q(limits.containerMaxMemory)) {
+      ctx.addIssue({ code: 'custom', path: [workload, 'resources', 'memory', 'limit'], message: `is above guardrails.limits.containerMaxMemory "${limits.containerMaxMemory}", so the pods would be rejected; lower it or raise the maximum` });
+    }
+    if (r.cpu.limit !== undefined && q(r.cpu.limit) > q(limits.containerMaxCpu)) {
+      ctx.addIssue({ code: 'custom', path: [workload, 'resources', 'cpu', 'limit'], message: `is above guardrails.limits.containerMaxCpu "${limits.containerMaxCpu}", so the pods would be rejected; lower it or raise the maximum` });
+    }
+  }
   if (v.cluster.kind === 'minikube' && v.cluster.minikube && v.cluster.minikube.nodes < v.nodePools.length) {
     ctx.addIssue({ code: 'custom', path: ['cluster', 'minikube', 'nodes'], message: `is below the ${v.nodePools.length} node pools; minikube needs at least one node per pool` });
   }

@@ -92,7 +92,7 @@ describe('synth command line', () => {
   it('exits non-zero on an unknown --set path', () => {
     const r = run(['dev', '--set', 'web.replicaz=3', '--outdir', outdir]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/--set path "web\.replicaz" is not a known setting/);
+    expect(r.err).toMatch(/--set path "web\.replicaz" \(value 3\) is not a known setting; settings under web: image, autoscaling/);
   });
 
   it('refuses unknown options with the usage', () => {

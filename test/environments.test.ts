@@ -71,7 +71,7 @@ describe('environment values', () => {
 
   it('refuses an unknown --set path', () => {
     const values = deepMerge(base as unknown as Record<string, unknown>, OVERLAYS.dev);
-    expect(() => applySet('dev', values, 'web.imag.tag=x')).toThrow('environment "dev": --set path "web.imag.tag" is not a known setting');
+    expect(() => applySet('dev', values, 'web.imag.tag=x')).toThrow('environment "dev": --set path "web.imag.tag" (value "x") is not a known setting; did you mean "web.image.tag"?');
     expect(() => applySet('dev', values, 'nodePools.9.maxNodes=4')).toThrow(/indexes item 9 of nodePools, which has 2 items/);
     expect(() => applySet('dev', values, 'web.image.tag')).toThrow(/is not of the form path=value/);
   });
@@ -83,6 +83,24 @@ describe('environment values', () => {
     expect(() => loadEnvironment('prod', ['database.storageSize=10GB'])).toThrow(
       'environment "prod": database.storageSize "10GB" is not a Kubernetes quantity; use e.g. "10Gi" (binary) or "10G" (decimal)',
     );
+  });
+
+  it.each([
+    ['guardrails.limits.pvcMaxStorage=50Gi', 'environment "prod": database.storageSize "100Gi" is above guardrails.limits.pvcMaxStorage "50Gi", so the claim would be rejected'],
+    ['guardrails.quota.requestsStorage=60Gi', 'environment "prod": guardrails.quota.requestsStorage "60Gi" is below the 100Gi + 200Gi the database and its backups claim; raise it'],
+    ['guardrails.limits.containerMaxMemory=1Gi', 'environment "prod": database.resources.memory.limit "4Gi" is above guardrails.limits.containerMaxMemory "1Gi"'],
+    ['guardrails.limits.containerMaxCpu=500m', 'environment "prod": web.resources.cpu.limit "1" is above guardrails.limits.containerMaxCpu "500m"'],
+  ])('refuses guardrails that would reject the application: --set %s', (set, message) => {
+    expect(() => loadEnvironment('prod', [set])).toThrow(message);
+  });
+
+  it('suggests the setting a typo meant', () => {
+    expect(() => loadEnvironment('prod', ['nodePools.1.taints.0.effect=NoSchedual'])).toThrow(
+      'environment "prod": nodePools.1.taints.0.effect "NoSchedual" is not one of NoSchedule, PreferNoSchedule, NoExecute; did you mean "NoSchedule"?',
+    );
+    expect(() => loadEnvironment('prod', ['web.autoscaling.maxReplicas="3"'])).toThrow('web.autoscaling.maxReplicas "3" is a string, not a number; write 3 without quotes');
+    expect(() => loadEnvironment('prod', ['web.autoscaling.minReplicas=1.5'])).toThrow('web.autoscaling.minReplicas 1.5 is not a whole number; use a whole number such as 3');
+    expect(() => loadEnvironment('prod', ['web.autoscaling.minReplicas=0'])).toThrow('web.autoscaling.minReplicas 0 is below the minimum 1; use 1 or more');
   });
 
   it('refuses an unknown environment and lists the known ones', () => {
