@@ -238,7 +238,7 @@ export const environmentSchema = z.strictObject({
   if (v.cluster.kind === 'minikube' && v.cluster.minikube && v.cluster.minikube.nodes < v.nodePools.length) {
     ctx.addIssue({ code: 'custom', path: ['cluster', 'minikube', 'nodes'], message: `is below the ${v.nodePools.length} node pools; minikube needs at least one node per pool` });
   }
-});
+}, { when: (payload) => payload.issues.length === 0 }); // cross-checks only once every field is well-formed
 
 /** The effective values of one environment. */
 export type EnvironmentValues = z.infer<typeof environmentSchema>;
