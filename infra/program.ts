@@ -1,0 +1,125 @@
+import type * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { ValidationError } from '../constructs/lib/errors';
+import { NodePool, NodePoolSpec } from '../constructs/node-pool';
+import { EnvironmentError, EnvironmentValues, loadEnvironment } from '../environments';
+import { PolicyError, synthesizeEnvironment } from '../synth/synthesize';
+import { AppDeployment } from './app-deployment';
+import { TlsSecretSource } from './app-secrets';
+import { StackConfig, StackConfigError, readStackConfig } from './config';
+import { GkeCluster } from './gke-cluster';
+import { MinikubeCluster } from './minikube-cluster';
+
+/** What `pulumi stack output` shows. */
+export interface StackOutputs {
+  readonly environment: string;
+  readonly clusterKind: 'minikube' | 'gke';
+  readonly namespace: string;
+  readonly ingressUrl: string;
+  /** The TLS Secret of the Ingress and who provides it. */
+  readonly tlsSecret: { readonly name: string; readonly source: string };
+  readonly databaseCredentialsSecret: string;
+  /** minikube: the kubeconfig context deployed into. */
+  readonly kubeContext?: string;
+  /** GKE: cluster name, location and the node service account. */
+  readonly clusterName?: pulumi.Output<string>;
+  readonly clusterLocation?: string;
+  readonly nodeServiceAccount?: pulumi.Output<string>;
+  /** GKE: a kubeconfig using gke-gcloud-auth-plugin (secret): `pulumi stack output --show-secrets kubeconfig`. */
+  readonly kubeconfig?: pulumi.Output<string>;
+}
+
+interface TargetCluster {
+  readonly provider: k8s.Provider;
+  readonly readiness: pulumi.Resource[];
+  readonly awaitIngress: boolean;
+  readonly outputs: Partial<StackOutputs>;
+}
+
+function gke(values: EnvironmentValues, config: StackConfig, pools: NodePool[]): TargetCluster {
+  const g = values.cluster.gke!;
+  const cluster = new GkeCluster(g.name, {
+    project: config.gcpProject!,
+    ...g,
+    nodePools: pools,
+    authorizedNetworks: config.authorizedNetworks,
+    operatorEmail: config.operatorEmail!,
+    deletionProtection: config.deletionProtection,
+    binaryAuthorization: values.production,
+    secretsEncryption: values.production,
+    protect: values.production,
+  });
+  return {
+    provider: cluster.provider,
+    readiness: cluster.readiness,
+    // The ingress controller is installed into the cluster after it exists (docs/infra.md).
+    awaitIngress: false,
+    outputs: { clusterName: cluster.cluster.name, clusterLocation: g.zone, nodeServiceAccount: cluster.nodeServiceAccount.email, kubeconfig: cluster.kubeconfig },
+  };
+}
+
+function minikube(values: EnvironmentValues, config: StackConfig, pools: NodePool[]): TargetCluster {
+  const m = values.cluster.minikube!;
+  const cluster = new MinikubeCluster(m.profile, {
+    ...m,
+    kubernetesVersion: values.cluster.kubernetesVersion,
+    nodePools: pools,
+    ...(config.kubeContext !== undefined ? { kubeContext: config.kubeContext } : {}),
+    ...(config.nodeNames !== undefined ? { nodeNames: config.nodeNames } : {}),
+  });
+  return { provider: cluster.provider, readiness: cluster.readiness, awaitIngress: cluster.managesIngressController, outputs: { kubeContext: cluster.context } };
+}
+
+function tlsSource(values: EnvironmentValues, config: StackConfig): TlsSecretSource {
+  const { source, secretName } = values.ingress.tls;
+  if (source === 'self-signed') return { source, secretName, host: values.ingress.host };
+  if (source === 'secret-config') return { source, secretName, cert: config.tls!.cert, key: config.tls!.key };
+  return { source: 'cert-manager' };
+}
+
+/** Declares everything of the environment named like the stack, and returns the stack outputs. */
+export function deployStack(stack: string): StackOutputs {
+  // Everything that can be wrong with the inputs is found here, before any resource is declared.
+  const values = loadEnvironment(stack);
+  const config = readStackConfig(values);
+  const pools = values.nodePools.map((p) => new NodePool(p as NodePoolSpec));
+  const { objects } = synthesizeEnvironment(values);
+
+  const target = values.cluster.kind === 'gke' ? gke(values, config, pools) : minikube(values, config, pools);
+  new AppDeployment(values.name, {
+    objects,
+    provider: target.provider,
+    dependsOn: target.readiness,
+    secrets: {
+      namespace: values.namespace,
+      app: values.app,
+      tls: tlsSource(values, config),
+      database: { secretName: values.database.credentialsSecret, ...(config.dbPassword ? { password: config.dbPassword } : {}) },
+      protectPassword: values.production,
+    },
+    protectStatefulObjects: values.production,
+    awaitIngress: target.awaitIngress,
+  });
+
+  return {
+    environment: values.name,
+    clusterKind: values.cluster.kind,
+    namespace: values.namespace,
+    ingressUrl: `https://${values.ingress.host}`,
+    tlsSecret: { name: values.ingress.tls.secretName, source: values.ingress.tls.source },
+    databaseCredentialsSecret: values.database.credentialsSecret,
+    ...target.outputs,
+  };
+}
+
+/** The Pulumi program: the stack name selects the environment. Input errors are shown without a stack trace. */
+export function main(): StackOutputs {
+  try {
+    return deployStack(pulumi.getStack());
+  } catch (e) {
+    if (e instanceof EnvironmentError || e instanceof StackConfigError || e instanceof PolicyError || e instanceof ValidationError) {
+      throw new pulumi.RunError(e.message);
+    }
+    throw e;
+  }
+}
