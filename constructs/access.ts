@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { invalid } from './lib/errors';
-import { AppIdentity, standardLabels } from './lib/labels';
+import { AppIdentity, identityOf, standardLabels } from './lib/labels';
 import { clusterScoped } from './lib/patch';
 import { check, dns1123SubdomainProblem, labelKeyProblem } from './lib/validate';
 
@@ -92,4 +92,37 @@ export class ServiceAccess extends Construct {
   public get apiObject(): ApiObject {
     return this.serviceAccount;
   }
+}
+
+/** The ServiceAccount of a workload: its own, optionally with rules and annotations, or an existing one by name. */
+export type WorkloadServiceAccount =
+  | { readonly rules?: AccessRule[]; readonly annotations?: Record<string, string> }
+  | { readonly existingName: string };
+
+/** The props every pod-owning construct takes for its identity and ServiceAccount. */
+export interface WorkloadAccountProps extends AppIdentity {
+  /** @default - the chart's namespace */
+  readonly namespace?: string;
+  /**
+   * The ServiceAccount: by default one of its own, named after the workload, with no permissions and
+   * no token mounted. Give rules to grant least-privilege access, or the name of an existing account.
+   * @default - own account, no permissions
+   */
+  readonly serviceAccount?: WorkloadServiceAccount;
+}
+
+/**
+ * The ServiceAccount a workload's pods run as: the existing one named in `serviceAccount`, or else
+ * a {@link ServiceAccess} of its own (child id "Access", named after the workload, token not
+ * mounted) with the rules of `serviceAccount` and, from `extra`, any cluster-wide read rules.
+ */
+export function workloadAccount(scope: Construct, props: WorkloadAccountProps, extra: { readonly clusterRules?: AccessRule[] } = {}): { serviceAccountName: string; access?: ServiceAccess } {
+  const account = props.serviceAccount;
+  if (account && 'existingName' in account) return { serviceAccountName: account.existingName };
+  const access = new ServiceAccess(scope, 'Access', {
+    ...identityOf(props), serviceAccountName: props.name, namespace: props.namespace,
+    rules: account?.rules, annotations: account?.annotations, clusterRules: extra.clusterRules,
+    automountToken: false,
+  });
+  return { serviceAccountName: access.serviceAccountName, access };
 }

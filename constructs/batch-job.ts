@@ -1,9 +1,8 @@
 import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AccessRule, ServiceAccess } from './access';
+import { ServiceAccess, WorkloadAccountProps, workloadAccount } from './access';
 import { invalid } from './lib/errors';
-import { AppIdentity } from './lib/labels';
 import { patchAdd } from './lib/patch';
 import { check, dns1123LabelProblem, intProblem } from './lib/validate';
 import { PodIdentity, PodProps, basePodProps, labelObject, podIdentity, renderPod } from './workload';
@@ -87,9 +86,7 @@ export function patchJobRun(apiObject: ApiObject, jobSpecPath: string, run: Reso
   patchAdd(apiObject, `${jobSpecPath}/parallelism`, run.parallelism);
 }
 
-export interface BatchJobProps extends AppIdentity, PodProps, JobRunProps {
-  /** @default - the chart's namespace */
-  readonly namespace?: string;
+export interface BatchJobProps extends WorkloadAccountProps, PodProps, JobRunProps {
   /**
    * Seconds a finished Job (and its pods) is kept before Kubernetes deletes it. Standalone Jobs always
    * get one: finished Jobs otherwise pile up forever.
@@ -98,12 +95,6 @@ export interface BatchJobProps extends AppIdentity, PodProps, JobRunProps {
   readonly ttlSecondsAfterFinished?: number;
   /** Create the Job without starting any pod; set false later to start it. @default false */
   readonly suspend?: boolean;
-  /**
-   * The ServiceAccount: by default one of its own, named after the workload, with no permissions and
-   * no token mounted. Give rules to grant least-privilege access, or the name of an existing account.
-   * @default - own account, no permissions
-   */
-  readonly serviceAccount?: { readonly rules?: AccessRule[]; readonly annotations?: Record<string, string> } | { readonly existingName: string };
 }
 
 /**
@@ -127,21 +118,11 @@ export class BatchJob extends Construct {
     this.name = props.name;
     this.identity = podIdentity(this, props);
 
-    let serviceAccountName: string;
-    if (props.serviceAccount && 'existingName' in props.serviceAccount) {
-      serviceAccountName = props.serviceAccount.existingName;
-    } else {
-      this.access = new ServiceAccess(this, 'Access', {
-        ...props, serviceAccountName: props.name, namespace: props.namespace,
-        rules: props.serviceAccount?.rules, annotations: props.serviceAccount?.annotations,
-        automountToken: false,
-      });
-      serviceAccountName = this.access.serviceAccountName;
-    }
+    const account = workloadAccount(this, props);
+    this.access = account.access;
 
     this.job = new kplus.Job(this, 'Resource', {
-      ...basePodProps(this, props.name, serviceAccountName, props),
-      metadata: { name: props.name, ...(props.namespace ? { namespace: props.namespace } : {}) },
+      ...basePodProps(this, props.name, account.serviceAccountName, props, props.namespace),
       ...jobRunProps(run),
       ttlAfterFinished: Duration.seconds(ttl),
     });

@@ -27,10 +27,16 @@ export interface DisruptionBudgetProps extends AppIdentity {
   readonly unhealthyPodEvictionPolicy?: 'AlwaysAllow' | 'IfHealthyBudget';
 }
 
-function pods(value: PodCount, replicas: number, roundUp: boolean): number {
+/** The pods a count stands for out of `replicas`: a number as is, a percentage rounded up or down. */
+export function podsOf(value: PodCount, replicas: number, roundUp: boolean): number {
   if (typeof value === 'number') return value;
   const pct = Number(value.slice(0, -1)) / 100;
   return roundUp ? Math.ceil(pct * replicas) : Math.floor(pct * replicas);
+}
+
+/** A count as the API's int-or-string. */
+export function podCountValue(value: PodCount): k8s.IntOrString {
+  return typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value);
 }
 
 /**
@@ -56,19 +62,18 @@ export class DisruptionBudget extends Construct {
     checkCount('maxUnavailable', props.maxUnavailable);
     const maxUnavailable = props.minAvailable === undefined ? (props.maxUnavailable ?? 1) : undefined;
     const blocked = props.replicas !== undefined
-      ? (maxUnavailable !== undefined ? pods(maxUnavailable, props.replicas, true) === 0 : pods(props.minAvailable!, props.replicas, true) >= props.replicas)
+      ? (maxUnavailable !== undefined ? podsOf(maxUnavailable, props.replicas, true) === 0 : podsOf(props.minAvailable!, props.replicas, true) >= props.replicas)
       : maxUnavailable === 0 || maxUnavailable === '0%' || props.minAvailable === '100%';
     if (blocked) {
       invalid(this, maxUnavailable !== undefined ? 'maxUnavailable' : 'minAvailable', maxUnavailable ?? props.minAvailable,
         `blocks every voluntary eviction${props.replicas !== undefined ? ` of the ${props.replicas} replicas` : ''}, so nodes can never be drained`,
         props.replicas !== undefined && props.replicas < 2 ? 'run at least 2 replicas, or drop the budget for a single replica' : 'allow at least one pod to be evicted, e.g. maxUnavailable: 1');
     }
-    const toIntOrString = (v: PodCount) => (typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v));
     this.budget = new k8s.KubePodDisruptionBudget(this, 'Resource', {
       metadata: { name, labels: standardLabels(props), ...(props.namespace ? { namespace: props.namespace } : {}) },
       spec: {
         selector: { matchLabels: props.selector },
-        ...(maxUnavailable !== undefined ? { maxUnavailable: toIntOrString(maxUnavailable) } : { minAvailable: toIntOrString(props.minAvailable!) }),
+        ...(maxUnavailable !== undefined ? { maxUnavailable: podCountValue(maxUnavailable) } : { minAvailable: podCountValue(props.minAvailable!) }),
         unhealthyPodEvictionPolicy: props.unhealthyPodEvictionPolicy ?? 'AlwaysAllow',
       },
     });

@@ -1,10 +1,9 @@
-import { isIP } from 'node:net';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { invalid } from './lib/errors';
 import { MANAGED_BY } from './lib/labels';
 import { clusterScoped } from './lib/patch';
-import { Problem, check, dns1123LabelProblem, dns1123SubdomainProblem, intProblem, labelsProblem, parseQuantity, portProblem, quantityProblem } from './lib/validate';
+import { check, cidrProblem, dns1123LabelProblem, dns1123SubdomainProblem, intProblem, labelsProblem, parseQuantity, portProblem, quantityProblem } from './lib/validate';
 
 /** A Pod Security Standard (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
@@ -156,16 +155,6 @@ export interface CidrFlow {
 
 /** The label every namespace carries with its own name (set by the API server since 1.22). */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-
-function cidrProblem(value: string): Problem | undefined {
-  const [ip, bits, ...rest] = typeof value === 'string' ? value.split('/') : [];
-  const family = ip === undefined ? 0 : isIP(ip);
-  const max = family === 6 ? 128 : 32;
-  if (family === 0 || rest.length > 0 || bits === undefined || !/^\d{1,3}$/.test(bits) || Number(bits) > max) {
-    return { problem: 'is not a CIDR', fix: 'use e.g. "10.0.0.0/8" or "203.0.113.7/32"' };
-  }
-  return undefined;
-}
 
 // What the API server fills into a container that leaves a resource out: the default limit is the
 // max when no default is given, the default request is the default limit when none is given.

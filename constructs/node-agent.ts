@@ -1,25 +1,19 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AccessRule, ServiceAccess } from './access';
-import { PodCount } from './disruption-budget';
+import { AccessRule, ServiceAccess, WorkloadAccountProps, WorkloadServiceAccount, workloadAccount } from './access';
+import { PodCount, podCountValue } from './disruption-budget';
 import { invalid } from './lib/errors';
-import { AppIdentity } from './lib/labels';
+import { POLICY_WAIVER_PREFIX } from './lib/labels';
 import { patchAdd } from './lib/patch';
 import { check, dns1123LabelProblem, intProblem, labelKeyProblem } from './lib/validate';
 import { NodePool, Toleration } from './node-pool';
 import { PodIdentity, PodProps, allowHostPaths, basePodProps, labelObject, podIdentity, renderPod } from './workload';
 
-/** The annotation prefix the policy engine reads waivers from: `policy.k8s-stack.io/waive.<rule-id>`. */
-export const POLICY_WAIVER_PREFIX = 'policy.k8s-stack.io/waive.';
-
 /** What a log agent reads to enrich records with pod and namespace metadata. */
 const POD_METADATA_RULES: AccessRule[] = [{ apiGroups: [''], resources: ['pods', 'namespaces'], verbs: ['get', 'list', 'watch'] }];
 
-export interface NodeAgentProps extends AppIdentity, PodProps {
-  /** @default - the chart's namespace */
-  readonly namespace?: string;
+export interface NodeAgentProps extends WorkloadAccountProps, PodProps {
   /** Nodes whose agent may be down at once during a rollout. @default 1 */
   readonly maxUnavailable?: PodCount;
   /**
@@ -64,7 +58,7 @@ export interface NodeAgentProps extends AppIdentity, PodProps {
    * read access. Give namespaced rules to grant more, or the name of an existing account.
    * @default - own account
    */
-  readonly serviceAccount?: { readonly rules?: AccessRule[]; readonly annotations?: Record<string, string> } | { readonly existingName: string };
+  readonly serviceAccount?: WorkloadServiceAccount;
 }
 
 /**
@@ -124,29 +118,19 @@ export class NodeAgent extends Construct {
     this.name = props.name;
     this.identity = podIdentity(this, props);
 
-    let serviceAccountName: string;
-    if (props.serviceAccount && 'existingName' in props.serviceAccount) {
-      serviceAccountName = props.serviceAccount.existingName;
-    } else {
-      this.access = new ServiceAccess(this, 'Access', {
-        ...props, serviceAccountName: props.name, namespace: props.namespace,
-        rules: props.serviceAccount?.rules, annotations: props.serviceAccount?.annotations,
-        clusterRules: readPodMetadata ? POD_METADATA_RULES : undefined,
-        automountToken: false,
-      });
-      serviceAccountName = this.access.serviceAccountName;
-    }
+    const account = workloadAccount(this, props, { clusterRules: readPodMetadata ? POD_METADATA_RULES : undefined });
+    this.access = account.access;
 
     const podProps: PodProps = {
       ...props,
       tolerations: agentTolerations(props, tolerateAll),
       automountServiceAccountToken: props.automountServiceAccountToken ?? readPodMetadata,
     };
+    const base = basePodProps(this, props.name, account.serviceAccountName, podProps, props.namespace);
     this.daemonSet = new kplus.DaemonSet(this, 'Resource', {
-      ...basePodProps(this, props.name, serviceAccountName, podProps),
+      ...base,
       metadata: {
-        name: props.name,
-        ...(props.namespace ? { namespace: props.namespace } : {}),
+        ...base.metadata,
         ...(props.policyWaivers ? { annotations: Object.fromEntries(Object.entries(props.policyWaivers).map(([rule, reason]) => [`${POLICY_WAIVER_PREFIX}${rule}`, reason])) } : {}),
       },
       minReadySeconds: minReady,
@@ -157,17 +141,13 @@ export class NodeAgent extends Construct {
     patchAdd(apiObject, '/spec/revisionHistoryLimit', history);
     patchAdd(apiObject, '/spec/updateStrategy', {
       type: 'RollingUpdate',
-      rollingUpdate: { maxUnavailable: intOrString(maxUnavailable), maxSurge: intOrString(maxSurge) },
+      rollingUpdate: { maxUnavailable: podCountValue(maxUnavailable), maxSurge: podCountValue(maxSurge) },
     });
   }
 }
 
 function isZero(v: PodCount): boolean {
   return v === 0 || v === '0%';
-}
-
-function intOrString(v: PodCount): k8s.IntOrString {
-  return typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v);
 }
 
 /**

@@ -1,10 +1,9 @@
 import { ApiObject, Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AccessRule, ServiceAccess } from './access';
+import { ServiceAccess, WorkloadAccountProps, workloadAccount } from './access';
 import { JobRunProps, jobRunProps, patchJobRun, resolveJobRun } from './batch-job';
 import { invalid } from './lib/errors';
-import { AppIdentity } from './lib/labels';
 import { patchAdd } from './lib/patch';
 import { check, cronProblem, dns1123LabelProblem, intProblem, timeZoneProblem } from './lib/validate';
 import { PodIdentity, PodProps, basePodProps, labelObject, podIdentity, renderPod } from './workload';
@@ -30,9 +29,7 @@ const MACROS: Record<string, () => Cron> = {
   '@annually': Cron.annually,
 };
 
-export interface ScheduledJobProps extends AppIdentity, PodProps, JobRunProps {
-  /** @default - the chart's namespace */
-  readonly namespace?: string;
+export interface ScheduledJobProps extends WorkloadAccountProps, PodProps, JobRunProps {
   /**
    * When to run: five cron fields "minute hour day-of-month month day-of-week" (e.g. "30 2 * * *"),
    * a macro such as "@daily", or a cdk8s `Cron`. Read in `timeZone`, never in the controller's zone.
@@ -54,12 +51,6 @@ export interface ScheduledJobProps extends AppIdentity, PodProps, JobRunProps {
   readonly failedJobsHistoryLimit?: number;
   /** Stop starting new runs; running ones finish. @default false */
   readonly suspend?: boolean;
-  /**
-   * The ServiceAccount: by default one of its own, named after the workload, with no permissions and
-   * no token mounted. Give rules to grant least-privilege access, or the name of an existing account.
-   * @default - own account, no permissions
-   */
-  readonly serviceAccount?: { readonly rules?: AccessRule[]; readonly annotations?: Record<string, string> } | { readonly existingName: string };
 }
 
 /**
@@ -99,21 +90,11 @@ export class ScheduledJob extends Construct {
     this.name = props.name;
     this.identity = podIdentity(this, props);
 
-    let serviceAccountName: string;
-    if (props.serviceAccount && 'existingName' in props.serviceAccount) {
-      serviceAccountName = props.serviceAccount.existingName;
-    } else {
-      this.access = new ServiceAccess(this, 'Access', {
-        ...props, serviceAccountName: props.name, namespace: props.namespace,
-        rules: props.serviceAccount?.rules, annotations: props.serviceAccount?.annotations,
-        automountToken: false,
-      });
-      serviceAccountName = this.access.serviceAccountName;
-    }
+    const account = workloadAccount(this, props);
+    this.access = account.access;
 
     this.cronJob = new kplus.CronJob(this, 'Resource', {
-      ...basePodProps(this, props.name, serviceAccountName, props),
-      metadata: { name: props.name, ...(props.namespace ? { namespace: props.namespace } : {}) },
+      ...basePodProps(this, props.name, account.serviceAccountName, props, props.namespace),
       ...jobRunProps(run),
       schedule: toCron(expression),
       timeZone,

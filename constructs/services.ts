@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { invalid } from './lib/errors';
 import { AppIdentity, standardLabels } from './lib/labels';
-import { check, dns1035LabelProblem, hostnameProblem, intProblem, labelsProblem, portProblem } from './lib/validate';
+import { check, cidrProblem, dns1035LabelProblem, hostnameProblem, intProblem, ipv4Problem, labelsProblem, portNameProblem, portProblem } from './lib/validate';
 
 /** A port a Service exposes. */
 export interface ServicePortSpec {
@@ -46,9 +46,6 @@ export interface NetworkServiceProps extends AppIdentity {
   readonly annotations?: Record<string, string>;
 }
 
-const IPV4 = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)$/;
-const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(\d|[12]\d|3[0-2])$/;
-
 /**
  * A Service of any of the kinds in the notes: ClusterIP (optionally a static IP), NodePort with
  * `externalTrafficPolicy: Local`, LoadBalancer restricted to source ranges, headless, ExternalName,
@@ -71,6 +68,7 @@ export class NetworkService extends Construct {
     props.ports.forEach((p, i) => {
       check(this, `ports[${i}].port`, p.port, portProblem(p.port));
       if (props.ports.length > 1 && !p.name) invalid(this, `ports[${i}].name`, p.name, 'is empty on a multi-port Service', 'name every port');
+      if (p.name) check(this, `ports[${i}].name`, p.name, portNameProblem(p.name));
       if (seenNames.has(p.name)) invalid(this, `ports[${i}].name`, p.name, 'is used twice', 'give each port a unique name');
       const key = `${p.port}/${p.protocol ?? 'TCP'}`;
       if (seenPorts.has(key)) invalid(this, `ports[${i}].port`, p.port, 'is exposed twice', 'expose each port once');
@@ -81,21 +79,25 @@ export class NetworkService extends Construct {
         check(this, `ports[${i}].nodePort`, p.nodePort, intProblem(p.nodePort, 30000, 32767));
       }
       if (typeof p.targetPort === 'number') check(this, `ports[${i}].targetPort`, p.targetPort, portProblem(p.targetPort));
+      else if (p.targetPort !== undefined) check(this, `ports[${i}].targetPort`, p.targetPort, portNameProblem(p.targetPort));
     });
     const selects = kind.type !== 'ExternalName' && kind.type !== 'Selectorless';
     if (selects) {
       if (!props.selector || Object.keys(props.selector).length === 0) invalid(this, 'selector', props.selector, 'is empty', 'select the pods by their stable labels, e.g. app.kubernetes.io/name');
       check(this, 'selector', props.selector, labelsProblem(props.selector));
     }
-    if (kind.type === 'ClusterIP' && kind.clusterIP !== undefined && !IPV4.test(kind.clusterIP)) invalid(this, 'kind.clusterIP', kind.clusterIP, 'is not an IPv4 address', 'use an address from the cluster service CIDR, e.g. "10.96.0.50"');
+    if (kind.type === 'ClusterIP' && kind.clusterIP !== undefined) {
+      const p = ipv4Problem(kind.clusterIP);
+      check(this, 'kind.clusterIP', kind.clusterIP, p && { ...p, fix: 'use an address from the cluster service CIDR, e.g. "10.96.0.50"' });
+    }
     if (kind.type === 'LoadBalancer') {
       if (kind.sourceRanges.length === 0) invalid(this, 'kind.sourceRanges', kind.sourceRanges, 'is empty, which opens the load balancer to the whole internet', 'list the client CIDRs, e.g. ["203.0.113.0/24"]');
-      for (const r of kind.sourceRanges) if (!CIDR.test(r)) invalid(this, 'kind.sourceRanges', r, 'is not an IPv4 CIDR', 'use e.g. "203.0.113.0/24"');
+      for (const r of kind.sourceRanges) check(this, 'kind.sourceRanges', r, cidrProblem(r, 4));
     }
     if (kind.type === 'ExternalName') check(this, 'kind.externalName', kind.externalName, hostnameProblem(kind.externalName));
     if (kind.type === 'Selectorless') {
       if (kind.endpoints.addresses.length === 0) invalid(this, 'kind.endpoints.addresses', [], 'is empty', 'list the backend addresses');
-      if ((kind.endpoints.addressType ?? 'IPv4') === 'IPv4') for (const a of kind.endpoints.addresses) if (!IPV4.test(a)) invalid(this, 'kind.endpoints.addresses', a, 'is not an IPv4 address', 'use e.g. "10.0.0.12"');
+      if ((kind.endpoints.addressType ?? 'IPv4') === 'IPv4') for (const a of kind.endpoints.addresses) check(this, 'kind.endpoints.addresses', a, ipv4Problem(a));
     }
 
     this.serviceName = name;

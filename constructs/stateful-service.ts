@@ -2,14 +2,14 @@ import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, Dependable } from 'constructs';
-import { AccessRule, ServiceAccess } from './access';
-import { DisruptionBudget, PodCount } from './disruption-budget';
+import { ServiceAccess, WorkloadAccountProps, workloadAccount } from './access';
+import { DisruptionBudget, PodCount, podCountValue } from './disruption-budget';
 import { invalid, pathOf } from './lib/errors';
-import { AppIdentity } from './lib/labels';
+import { identityOf } from './lib/labels';
 import { patchAdd } from './lib/patch';
-import { check, dns1123LabelProblem, dns1123SubdomainProblem, intProblem, parseQuantity, quantityProblem } from './lib/validate';
+import { AccessMode, accessModeProblem, accessModesProblem, check, dns1123LabelProblem, dns1123SubdomainProblem, intProblem, storageSizeProblem } from './lib/validate';
 import { NetworkService, ServiceKind, ServicePortSpec } from './services';
-import { ContainerSpec, PodIdentity, PodProps, basePodProps, labelObject, podIdentity, renderPod } from './workload';
+import { ContainerSpec, PodIdentity, PodProps, basePodProps, checkServiceTargets, labelObject, podIdentity, renderPod, servicePortsOf } from './workload';
 
 /**
  * The longest StatefulSet name: every revision labels its pods `controller-revision-hash:
@@ -17,8 +17,6 @@ import { ContainerSpec, PodIdentity, PodProps, basePodProps, labelObject, podIde
  */
 export const MAX_STATEFUL_SERVICE_NAME = 52;
 
-export type AccessMode = 'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';
-const ACCESS_MODES: readonly AccessMode[] = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
 const RETENTION = ['Retain', 'Delete'] as const;
 
 /**
@@ -56,9 +54,7 @@ export type StatefulUpdateStrategy =
     }
   | { readonly type: 'OnDelete' };
 
-export interface StatefulServiceProps extends AppIdentity, PodProps {
-  /** @default - the chart's namespace */
-  readonly namespace?: string;
+export interface StatefulServiceProps extends WorkloadAccountProps, PodProps {
   /**
    * Replicas. Replicas alone do not make a database replicated, so the default is one.
    * @default 1
@@ -117,12 +113,6 @@ export interface StatefulServiceProps extends AppIdentity, PodProps {
    * @default - "soft" with at least 2 replicas, else "none"
    */
   readonly podAntiAffinity?: 'soft' | 'hard' | 'none';
-  /**
-   * The ServiceAccount: by default one of its own, named after the workload, with no permissions and
-   * no token mounted. Give rules to grant least-privilege access, or the name of an existing account.
-   * @default - own account, no permissions
-   */
-  readonly serviceAccount?: { readonly rules?: AccessRule[]; readonly annotations?: Record<string, string> } | { readonly existingName: string };
 }
 
 /**
@@ -174,32 +164,23 @@ export class StatefulService extends Construct {
     const history = props.revisionHistoryLimit ?? 10;
     check(this, 'revisionHistoryLimit', history, intProblem(history, 0, 100));
     const containers = this.withClaimMounts(props);
-    const headlessPorts = props.headlessService?.ports ?? portsOf(props.containers[0]);
+    const headlessPorts = props.headlessService?.ports ?? servicePortsOf(props.containers[0]);
     if (headlessPorts.length === 0) {
       invalid(this, 'headlessService.ports', headlessPorts, 'is empty because the first container declares no ports', 'declare a container port, or give headlessService.ports');
     }
-    this.checkTargets('headlessService', headlessPorts, props.containers);
+    checkServiceTargets(this, 'headlessService', headlessPorts, props.containers);
     const clientKind: ServiceKind = props.clientService?.kind ?? { type: 'ClusterIP' };
     if (!['ClusterIP', 'NodePort', 'LoadBalancer'].includes(clientKind.type)) {
       invalid(this, 'clientService.kind.type', clientKind.type, 'is not a Service type that load-balances over the pods', 'use "ClusterIP", "NodePort" or "LoadBalancer" (the headless Service already exists)');
     }
-    const clientPorts = props.clientService?.ports ?? portsOf(props.containers[0]);
-    if (props.clientService) this.checkTargets('clientService', clientPorts, props.containers);
+    const clientPorts = props.clientService?.ports ?? servicePortsOf(props.containers[0]);
+    if (props.clientService) checkServiceTargets(this, 'clientService', clientPorts, props.containers);
     this.name = props.name;
     this.identity = podIdentity(this, props);
-    const identity: AppIdentity = { name: props.name, instance: props.instance, component: props.component, partOf: props.partOf, version: props.version };
+    const identity = identityOf(props);
 
-    let serviceAccountName: string;
-    if (props.serviceAccount && 'existingName' in props.serviceAccount) {
-      serviceAccountName = props.serviceAccount.existingName;
-    } else {
-      this.access = new ServiceAccess(this, 'Access', {
-        ...props, serviceAccountName: props.name, namespace: props.namespace,
-        rules: props.serviceAccount?.rules, annotations: props.serviceAccount?.annotations,
-        automountToken: false,
-      });
-      serviceAccountName = this.access.serviceAccountName;
-    }
+    const account = workloadAccount(this, props);
+    this.access = account.access;
 
     this.headlessService = new NetworkService(this, 'HeadlessService', {
       ...identity, serviceName: props.headlessService?.serviceName ?? props.name, namespace: props.namespace,
@@ -207,8 +188,7 @@ export class StatefulService extends Construct {
       publishNotReadyAddresses: props.headlessService?.publishNotReadyAddresses ?? false,
     });
     this.statefulSet = new kplus.StatefulSet(this, 'Resource', {
-      ...basePodProps(this, props.name, serviceAccountName, props),
-      metadata: { name: props.name, ...(props.namespace ? { namespace: props.namespace } : {}) },
+      ...basePodProps(this, props.name, account.serviceAccountName, props, props.namespace),
       service: governingService(this.headlessService),
       replicas,
       podManagementPolicy: podManagementPolicy === 'Parallel' ? kplus.PodManagementPolicy.PARALLEL : kplus.PodManagementPolicy.ORDERED_READY,
@@ -228,8 +208,7 @@ export class StatefulService extends Construct {
     patchAdd(apiObject, '/spec/revisionHistoryLimit', history);
     patchAdd(apiObject, '/spec/persistentVolumeClaimRetentionPolicy', retention);
     if (strategy.type === 'RollingUpdate' && strategy.maxUnavailable !== undefined) {
-      const mu = strategy.maxUnavailable;
-      patchAdd(apiObject, '/spec/updateStrategy/rollingUpdate/maxUnavailable', typeof mu === 'number' ? k8s.IntOrString.fromNumber(mu) : k8s.IntOrString.fromString(mu));
+      patchAdd(apiObject, '/spec/updateStrategy/rollingUpdate/maxUnavailable', podCountValue(strategy.maxUnavailable));
     }
     if (claims.length > 0) {
       patchAdd(apiObject, '/spec/volumeClaimTemplates', claims.map((c) => ({
@@ -270,13 +249,13 @@ export class StatefulService extends Construct {
       if (seen.has(c.name)) invalid(this, `${f}.name`, c.name, 'is used by another claim', 'give each claim a unique name');
       if (volumeNames.has(c.name)) invalid(this, `${f}.name`, c.name, 'is also the name of a pod volume', 'rename the claim or the volume');
       seen.add(c.name);
-      check(this, `${f}.storageSize`, c.storageSize, quantityProblem(c.storageSize, '10Gi'));
-      if (parseQuantity(c.storageSize) === 0) invalid(this, `${f}.storageSize`, c.storageSize, 'is zero', 'request the space the data needs, e.g. "10Gi"');
+      const size = storageSizeProblem(c.storageSize);
+      // A claim template is a request per pod: the advice says so.
+      check(this, `${f}.storageSize`, c.storageSize, size?.problem === 'is zero' ? { ...size, fix: 'request the space the data needs, e.g. "10Gi"' } : size);
       if (c.storageClassName !== undefined) check(this, `${f}.storageClassName`, c.storageClassName, dns1123SubdomainProblem(c.storageClassName));
       const modes = c.accessModes ?? ['ReadWriteOnce'];
-      if (modes.length === 0) invalid(this, `${f}.accessModes`, modes, 'is empty', 'give at least one, e.g. ["ReadWriteOnce"]');
-      for (const m of modes) if (!ACCESS_MODES.includes(m)) invalid(this, `${f}.accessModes`, m, 'is not an access mode', `use one of ${ACCESS_MODES.join(', ')}`);
-      if (new Set(modes).size !== modes.length) invalid(this, `${f}.accessModes`, modes, 'lists a mode twice', 'list each mode once');
+      for (const m of modes) check(this, `${f}.accessModes`, m, accessModeProblem(m));
+      check(this, `${f}.accessModes`, modes, accessModesProblem(modes));
       if (typeof c.mountPath !== 'string' || !c.mountPath.startsWith('/')) invalid(this, `${f}.mountPath`, c.mountPath, 'is not an absolute path', 'start it with "/", e.g. "/var/lib/data"');
       if (c.container !== undefined && !containerNames.includes(c.container)) invalid(this, `${f}.container`, c.container, 'names no container of this pod', `use one of: ${containerNames.join(', ')}`);
     }
@@ -295,19 +274,6 @@ export class StatefulService extends Construct {
       ...(props.initContainers ? { initContainers: props.initContainers.map((c) => mount(c, false)) } : {}),
     };
   }
-
-  /** Every Service port must target a port some container declares. */
-  private checkTargets(field: string, ports: readonly ServicePortSpec[], containers: readonly ContainerSpec[]): void {
-    const declared = new Set(containers.flatMap((c) => (c.ports ?? []).flatMap((p) => [p.name, p.containerPort])));
-    ports.forEach((p, i) => {
-      const target = p.targetPort ?? p.port;
-      if (!declared.has(target)) invalid(this, `${field}.ports[${i}].targetPort`, target, 'is not a port any container declares', 'point it at a declared container port name');
-    });
-  }
-}
-
-function portsOf(c: ContainerSpec | undefined): ServicePortSpec[] {
-  return (c?.ports ?? []).map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name, protocol: p.protocol }));
 }
 
 /**

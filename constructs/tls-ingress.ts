@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { invalid } from './lib/errors';
 import { AppIdentity, standardLabels } from './lib/labels';
-import { check, dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, hostnameProblem, labelKeyProblem, portProblem } from './lib/validate';
+import { check, dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, hostnameProblem, labelKeyProblem, portNameProblem, portProblem } from './lib/validate';
 import { NetworkService } from './services';
 
 /** How an Ingress path matches the request path. */
@@ -198,7 +198,8 @@ export class TlsIngress extends Construct {
     }
     if (typeof port === 'number') check(this, `${field}.servicePort`, port, portProblem(port));
     else if (typeof port !== 'string' || port === '') invalid(this, `${field}.servicePort`, port, 'is missing, so the backend refers to no port', 'give the Service port number or name, e.g. "http"');
-    else check(this, `${field}.servicePort`, port, dns1123LabelProblem(port, 15));
+    // The length and case messages come first: they say more than "not a valid port name".
+    else check(this, `${field}.servicePort`, port, dns1123LabelProblem(port, 15) ?? portNameProblem(port));
     return { name: serviceName, port: typeof port === 'number' ? { number: port } : { name: port } };
   }
 }

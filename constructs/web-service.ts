@@ -3,12 +3,12 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServiceAccess, WorkloadAccountProps, workloadAccount } from './access';
 import { Autoscaler, AutoscalingProps } from './autoscaler';
-import { DisruptionBudget, PodCount } from './disruption-budget';
+import { DisruptionBudget, PodCount, podsOf } from './disruption-budget';
 import { invalid } from './lib/errors';
 import { patchAdd } from './lib/patch';
 import { check, dns1123LabelProblem, intProblem } from './lib/validate';
 import { NetworkService, ServiceKind, ServicePortSpec } from './services';
-import { PodIdentity, PodProps, basePodProps, labelObject, podIdentity, renderPod } from './workload';
+import { PodIdentity, PodProps, basePodProps, checkServiceTargets, labelObject, podIdentity, renderPod, servicePortsOf } from './workload';
 
 /** How a Deployment replaces pods. */
 export type RolloutStrategy =
@@ -44,13 +44,6 @@ export interface WebServiceProps extends WorkloadAccountProps, PodProps {
    * @default - maxUnavailable 1 when there are at least 2 replicas, none for a single replica
    */
   readonly disruptionBudget?: { readonly minAvailable?: PodCount; readonly maxUnavailable?: PodCount } | false;
-}
-
-/** The percent/absolute value of a surge or unavailability setting for `replicas` pods. */
-function podsOf(value: PodCount, replicas: number, roundUp: boolean): number {
-  if (typeof value === 'number') return value;
-  const n = (Number(value.slice(0, -1)) / 100) * replicas;
-  return roundUp ? Math.ceil(n) : Math.floor(n);
 }
 
 /**
@@ -103,8 +96,7 @@ export class WebService extends Construct {
     this.access = account.access;
 
     this.deployment = new kplus.Deployment(this, 'Resource', {
-      ...basePodProps(this, props.name, account.serviceAccountName, props),
-      metadata: { name: props.name, ...(props.namespace ? { namespace: props.namespace } : {}) },
+      ...basePodProps(this, props.name, account.serviceAccountName, props, props.namespace),
       replicas: props.autoscaling ? undefined : replicas,
       strategy: strategy.type === 'Recreate'
         ? kplus.DeploymentStrategy.recreate()
@@ -124,12 +116,8 @@ export class WebService extends Construct {
     if (props.autoscaling) this.deployment.markHasAutoscaler();
 
     if (props.service !== false) {
-      const ports = props.service?.ports ?? (props.containers[0].ports ?? []).map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name, protocol: p.protocol }));
-      const declared = new Set(props.containers.flatMap((c) => (c.ports ?? []).flatMap((p) => [p.name, p.containerPort])));
-      ports.forEach((p, i) => {
-        const target = p.targetPort ?? p.port;
-        if (!declared.has(target)) invalid(this, `service.ports[${i}].targetPort`, target, 'is not a port any container declares', 'point it at a declared container port name');
-      });
+      const ports = props.service?.ports ?? servicePortsOf(props.containers[0]);
+      checkServiceTargets(this, 'service', ports, props.containers);
       this.service = new NetworkService(this, 'Service', {
         ...props, serviceName: props.name, namespace: props.namespace, kind: props.service?.kind, selector: this.identity.selector, ports,
       });

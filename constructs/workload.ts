@@ -8,9 +8,10 @@ import { AppIdentity, selectorLabels, standardLabels } from './lib/labels';
 import { patchAdd, patchRemove } from './lib/patch';
 import { POD_SECCOMP_PROFILE, restrictedContainerSecurity } from './lib/security';
 import {
-  check, dns1123LabelProblem, dns1123SubdomainProblem, imageProblem, intProblem, labelKeyProblem, labelValueProblem, portProblem, quantityProblem, parseQuantity,
+  check, dns1123LabelProblem, dns1123SubdomainProblem, imageProblem, intProblem, labelKeyProblem, labelValueProblem, portNameProblem, portProblem, quantityProblem, parseQuantity,
 } from './lib/validate';
 import { NodePool, Toleration, formatTaint } from './node-pool';
+import type { ServicePortSpec } from './services';
 
 /**
  * What every pod-owning construct (WebService, StatefulService, BatchJob, ScheduledJob, NodeAgent)
@@ -379,9 +380,7 @@ export function renderPod(scope: Construct, target: PodTarget, identity: PodIden
     const portNames = new Set<string>();
     for (const p of c.ports ?? []) {
       check(scope, `${field}.ports[${p.name}].containerPort`, p.containerPort, portProblem(p.containerPort));
-      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p.name) || p.name.length > 15 || !/[a-z]/.test(p.name)) {
-        invalid(scope, `${field}.ports`, p.name, 'is not a valid port name', 'use at most 15 lower-case letters, digits and "-", with at least one letter, e.g. "http"');
-      }
+      check(scope, `${field}.ports`, p.name, portNameProblem(p.name));
       if (portNames.has(p.name) || ports.has(p.containerPort)) invalid(scope, `${field}.ports`, ports.has(p.containerPort) ? p.containerPort : p.name, 'is declared twice', 'declare each port once');
       portNames.add(p.name);
       ports.set(p.name, p.containerPort).set(p.containerPort, p.containerPort);
@@ -542,14 +541,28 @@ export function renderPod(scope: Construct, target: PodTarget, identity: PodIden
   }
 }
 
+/** A Service port for every port of container `c`, targeting it by name. */
+export function servicePortsOf(c: ContainerSpec | undefined): ServicePortSpec[] {
+  return (c?.ports ?? []).map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name, protocol: p.protocol }));
+}
+
+/** Fails unless every port of a workload's Service (under `field`) targets a port some container declares. */
+export function checkServiceTargets(scope: Construct, field: string, ports: readonly ServicePortSpec[], containers: readonly ContainerSpec[]): void {
+  const declared = new Set(containers.flatMap((c) => (c.ports ?? []).flatMap((p) => [p.name, p.containerPort])));
+  ports.forEach((p, i) => {
+    const target = p.targetPort ?? p.port;
+    if (!declared.has(target)) invalid(scope, `${field}.ports[${i}].targetPort`, target, 'is not a port any container declares', 'point it at a declared container port name');
+  });
+}
+
 /** Workload-level metadata: standard labels on the object itself. */
 export function labelObject(obj: ApiObject, identity: PodIdentity): void {
   for (const [k, v] of Object.entries(identity.labels)) obj.metadata.addLabel(k, v);
 }
 
-/** The kplus pod props every workload constructor gets: security, service account, token automount. */
-export function basePodProps(scope: Construct, name: string, serviceAccountName: string | undefined, props: PodProps): {
-  metadata: { name: string };
+/** The kplus pod props every workload constructor gets: name and namespace, security, service account, token automount. */
+export function basePodProps(scope: Construct, name: string, serviceAccountName: string | undefined, props: PodProps, namespace?: string): {
+  metadata: { name: string; namespace?: string };
   select: false;
   serviceAccount?: kplus.IServiceAccount;
   automountServiceAccountToken: boolean;
@@ -557,7 +570,7 @@ export function basePodProps(scope: Construct, name: string, serviceAccountName:
   isolate: false;
 } {
   return {
-    metadata: { name },
+    metadata: { name, ...(namespace ? { namespace } : {}) },
     select: false,
     serviceAccount: serviceAccountName ? kplus.ServiceAccount.fromServiceAccountName(scope, 'ServiceAccountRef', serviceAccountName) : undefined,
     automountServiceAccountToken: props.automountServiceAccountToken ?? false,

@@ -1,29 +1,18 @@
-import { show } from '../constructs/lib/errors';
+import { editDistance, show } from '../constructs/lib/errors';
+import { POLICY_WAIVER_PREFIX } from '../constructs/lib/labels';
 import { Inventory } from './inventory';
 import { field, objectRef } from './objects';
 import { RULES } from './rules';
 import type { KubeObject, PolicyContext, Violation, Waived } from './types';
 
-/** `policy.k8s-stack.io/waive.<rule-id>: "<reason>"` on an object waives that rule for that object. */
-export const WAIVER_ANNOTATION_PREFIX = 'policy.k8s-stack.io/waive.';
 /** The rule a malformed waiver breaks. It is not in RULES and cannot itself be waived. */
 export const WAIVER_RULE = 'waiver';
 
-/** Levenshtein distance, to suggest the rule id a mistyped waiver meant. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length];
-}
-
+/** The rule id a mistyped waiver most likely meant. */
 function nearestRule(id: string): string | undefined {
   let best: { id: string; d: number } | undefined;
   for (const rule of RULES) {
-    const d = distance(id, rule.id);
+    const d = editDistance(id, rule.id);
     if (!best || d < best.d) best = { id: rule.id, d };
   }
   return best && best.d <= Math.max(3, Math.floor(id.length / 3)) ? best.id : undefined;
@@ -37,15 +26,15 @@ function readWaivers(objects: readonly KubeObject[]): { waivers: Map<string, Map
   for (const obj of objects) {
     const ref = objectRef(obj);
     for (const [key, reason] of Object.entries(obj.metadata?.annotations ?? {})) {
-      if (!key.startsWith(WAIVER_ANNOTATION_PREFIX)) continue;
-      const id = key.slice(WAIVER_ANNOTATION_PREFIX.length);
+      if (!key.startsWith(POLICY_WAIVER_PREFIX)) continue;
+      const id = key.slice(POLICY_WAIVER_PREFIX.length);
       const path = field('metadata.annotations', key);
       if (!ids.has(id)) {
         const near = nearestRule(id);
         problems.push({
           rule: WAIVER_RULE, object: ref, path, value: id,
           message: 'waives a rule that does not exist, so it waives nothing',
-          fix: near ? `did you mean "${WAIVER_ANNOTATION_PREFIX}${near}"? Otherwise remove the annotation` : 'name a rule id of the policy engine, or remove the annotation',
+          fix: near ? `did you mean "${POLICY_WAIVER_PREFIX}${near}"? Otherwise remove the annotation` : 'name a rule id of the policy engine, or remove the annotation',
         });
       } else if (typeof reason !== 'string' || reason.trim() === '') {
         problems.push({

@@ -1,12 +1,7 @@
+import { CLUSTER_SCOPED_KINDS } from '../constructs/lib/kinds';
 import type { KubeObject } from './types';
 
-/** Kinds that live outside any namespace (everything else is namespaced). */
-export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
-  'Namespace', 'PriorityClass', 'StorageClass', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'Node',
-  'CustomResourceDefinition', 'IngressClass', 'RuntimeClass', 'CSIDriver', 'VolumeAttachment',
-  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'APIService',
-]);
-
+/** Whether the object lives outside any namespace (everything not in CLUSTER_SCOPED_KINDS is namespaced). */
 export function isClusterScoped(obj: KubeObject): boolean {
   return CLUSTER_SCOPED_KINDS.has(obj.kind);
 }

@@ -146,6 +146,16 @@ describe('validation', () => {
     rejects({ ports: [HTTP, { name: '', port: 443 }] }, /^test\/svc: ports\[1\]\.name "" is empty on a multi-port Service; name every port$/);
   });
 
+  test('fails when a port name is not an IANA service name', () => {
+    rejects({ ports: [{ name: 'HTTP', port: 80 }] }, /^test\/svc: ports\[0\]\.name "HTTP" is not a valid port name; use at most 15 lower-case letters, digits and "-", with at least one letter, e\.g\. "http"$/);
+    rejects({ ports: [{ name: 'metrics-endpoint1', port: 9090 }] }, /^test\/svc: ports\[0\]\.name "metrics-endpoint1" is not a valid port name/);
+    rejects({ ports: [{ name: '8080', port: 8080 }] }, /^test\/svc: ports\[0\]\.name "8080" is not a valid port name/);
+  });
+
+  test('fails when a named targetPort is not an IANA service name', () => {
+    rejects({ ports: [{ name: 'http', port: 80, targetPort: 'Http_Alt' }] }, /^test\/svc: ports\[0\]\.targetPort "Http_Alt" is not a valid port name; use at most 15 lower-case letters/);
+  });
+
   test('fails when two ports share a name', () => {
     rejects({ ports: [HTTP, { name: 'http', port: 8080 }] }, /^test\/svc: ports\[1\]\.name "http" is used twice; give each port a unique name$/);
   });
@@ -175,6 +185,14 @@ describe('validation', () => {
 
   test('fails when a LoadBalancer has no source ranges', () => {
     rejects({ kind: { type: 'LoadBalancer', sourceRanges: [] } }, /^test\/svc: kind\.sourceRanges \[\] is empty, which opens the load balancer to the whole internet; list the client CIDRs, e\.g\. \["203\.0\.113\.0\/24"\]$/);
+  });
+
+  test('fails when a static clusterIP has an octet with a leading zero (ambiguous: octal or decimal)', () => {
+    rejects({ kind: { type: 'ClusterIP', clusterIP: '10.96.0.050' } }, /^test\/svc: kind\.clusterIP "10\.96\.0\.050" is not an IPv4 address; use an address from the cluster service CIDR/);
+  });
+
+  test('fails when a LoadBalancer source range is IPv6 (the Service is single-stack IPv4)', () => {
+    rejects({ kind: { type: 'LoadBalancer', sourceRanges: ['2001:db8::/32'] } }, /^test\/svc: kind\.sourceRanges "2001:db8::\/32" is not an IPv4 CIDR; use e\.g\. "203\.0\.113\.0\/24"$/);
   });
 
   test('fails when a LoadBalancer source range is not a CIDR', () => {

@@ -343,6 +343,10 @@ describe('fails when', () => {
     expect(build({ volumeClaims: [{ ...DATA, accessModes: ['ReadWriteOnce', 'ReadWriteOnce'] }] })).toThrow(/^test\/db: volumeClaims\[data\]\.accessModes \["ReadWriteOnce","ReadWriteOnce"\] lists a mode twice; list each mode once$/);
   });
 
+  test('ReadWriteOncePod is combined with another access mode', () => {
+    expect(build({ volumeClaims: [{ ...DATA, accessModes: ['ReadWriteOncePod', 'ReadWriteOnce'] }] })).toThrow(/^test\/db: volumeClaims\[data\]\.accessModes \["ReadWriteOncePod","ReadWriteOnce"\] combines ReadWriteOncePod with other modes, which the API server refuses; use ReadWriteOncePod alone$/);
+  });
+
   test('the mount path is not absolute', () => {
     expect(build({ volumeClaims: [{ ...DATA, mountPath: 'data' }] })).toThrow(/^test\/db: volumeClaims\[data\]\.mountPath "data" is not an absolute path; start it with "\/", e\.g\. "\/var\/lib\/data"$/);
   });

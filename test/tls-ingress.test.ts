@@ -151,6 +151,8 @@ describe('TlsIngress', () => {
       ['a service port number is out of range', { rules: [{ host: 'shop.example.com', paths: [path({ servicePort: 70000 })] }] }, 'test/ing: rules[0].paths[0].servicePort 70000 is out of range; use a whole number from 1 to 65535'],
       ['a backend refers to no port', { rules: [{ host: 'shop.example.com', paths: [path({ servicePort: undefined })] }] }, 'test/ing: rules[0].paths[0].servicePort undefined is missing, so the backend refers to no port; give the Service port number or name'],
       ['a service port name is invalid', { rules: [{ host: 'shop.example.com', paths: [path({ servicePort: 'very-long-port-name' })] }] }, 'test/ing: rules[0].paths[0].servicePort "very-long-port-name" is 19 characters long, more than the 15 allowed'],
+      ['a service port name has no letter', { rules: [{ host: 'shop.example.com', paths: [path({ servicePort: '8080' })] }] }, 'test/ing: rules[0].paths[0].servicePort "8080" is not a valid port name; use at most 15 lower-case letters, digits and "-", with at least one letter, e.g. "http"'],
+      ['a service port name doubles "-"', { rules: [{ host: 'shop.example.com', paths: [path({ servicePort: 'grpc--web' })] }] }, 'test/ing: rules[0].paths[0].servicePort "grpc--web" is not a valid port name'],
       ['an annotation key is invalid', { annotations: { 'bad key': 'x' } }, 'test/ing: annotations "bad key" is not a valid label key'],
       ['the TLS secret name is invalid', { tls: { secretName: 'Shop_TLS' } }, 'test/ing: tls.secretName "Shop_TLS" contains "_"'],
       ['tls.hosts is empty', { tls: { secretName: 'shop-tls', hosts: [] } }, 'test/ing: tls.hosts [] is empty; leave it out to cover every rule host'],

@@ -1,7 +1,8 @@
 import { ValidationError } from '../constructs/lib/errors';
 import {
-  Problem, check, cronProblem, dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, hostnameProblem, imageProblem,
-  intProblem, labelKeyProblem, labelValueProblem, labelsProblem, parseQuantity, portProblem, quantityProblem, timeZoneProblem,
+  Problem, accessModeProblem, accessModesProblem, check, cidrProblem, cronProblem, dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem,
+  hostnameProblem, imageProblem, intProblem, ipv4Problem, labelKeyProblem, labelValueProblem, labelsProblem, parseQuantity, portNameProblem, portProblem,
+  quantityProblem, storageSizeProblem, timeZoneProblem,
 } from '../constructs/lib/validate';
 
 /** "<problem>; <fix>", the way a ValidationError completes "<field> <value> ...". */
@@ -243,6 +244,92 @@ describe('timeZoneProblem', () => {
 
   test.each(['asia/tokyo', 'Asia/tokyo', 'Tokyo', 'JST+9', 'Local', '', 'Mars/Olympus_Mons'])('fails for %p', (zone) => {
     expect(text(timeZoneProblem(zone))).toBe('is not an IANA time zone name; use a name such as "Asia/Tokyo" or "Etc/UTC"');
+  });
+});
+
+describe('timeZoneProblem refuses what ICU resolves but Kubernetes does not', () => {
+  // Go's tzdata (time.LoadLocation) refuses "JST" and "PST", reads "CET" and "EST" as other zones than
+  // ICU does, and has no "SystemV/" zones; "GMT" is spelled "Etc/GMT" or "UTC" here.
+  test.each(['JST', 'PST', 'CET', 'EST', 'EST5EDT', 'GMT', 'Japan', 'SystemV/AST4'])('fails for %p', (zone) => {
+    expect(text(timeZoneProblem(zone))).toBe('is not an IANA time zone name; use a name such as "Asia/Tokyo" or "Etc/UTC"');
+  });
+
+  test.each(['Asia/Tokyo', 'Etc/GMT', 'US/Eastern'])('still accepts %p', (zone) => {
+    expect(timeZoneProblem(zone)).toBeUndefined();
+  });
+});
+
+describe('portNameProblem', () => {
+  test.each(['http', 'metrics', 'grpc-web', 'h2c', 'a'.repeat(15), '8080-tcp'])('accepts %p', (name) => {
+    expect(portNameProblem(name)).toBeUndefined();
+  });
+
+  test.each(['', 'HTTP', 'http_alt', 'metrics-endpoint1', '8080', '-http', 'http-', 'grpc--web', 42 as unknown as string])('fails for %p', (name) => {
+    expect(text(portNameProblem(name))).toBe('is not a valid port name; use at most 15 lower-case letters, digits and "-", with at least one letter, e.g. "http"');
+  });
+});
+
+describe('ipv4Problem', () => {
+  test.each(['10.0.0.12', '0.0.0.0', '255.255.255.255'])('accepts %p', (ip) => {
+    expect(ipv4Problem(ip)).toBeUndefined();
+  });
+
+  test.each(['10.0.0.256', '10.0.0', '10.0.0.1/32', '010.0.0.1', '2001:db8::1', ''])('fails for %p', (ip) => {
+    expect(text(ipv4Problem(ip))).toBe('is not an IPv4 address; use e.g. "10.0.0.12"');
+  });
+});
+
+describe('cidrProblem', () => {
+  test.each(['10.0.0.0/8', '203.0.113.7/32', '0.0.0.0/0', '2001:db8::/32', '::/0', 'fd00::/128'])('accepts %p', (cidr) => {
+    expect(cidrProblem(cidr)).toBeUndefined();
+  });
+
+  test.each(['10.0.0.0/33', '10.0.0.1', '10.0.0.0/8/8', '10.0.0.0/', '10.0.0.0/08', '010.0.0.0/8', '2001:db8::/129', 'fe80::1%eth0/64', 'web', ''])('fails for %p', (cidr) => {
+    expect(text(cidrProblem(cidr))).toBe('is not a CIDR; use e.g. "10.0.0.0/8" or "203.0.113.7/32"');
+  });
+
+  test('restricts to one address family when asked', () => {
+    expect(cidrProblem('203.0.113.0/24', 4)).toBeUndefined();
+    expect(text(cidrProblem('2001:db8::/32', 4))).toBe('is not an IPv4 CIDR; use e.g. "203.0.113.0/24"');
+    expect(cidrProblem('2001:db8::/32', 6)).toBeUndefined();
+    expect(text(cidrProblem('203.0.113.0/24', 6))).toBe('is not an IPv6 CIDR; use e.g. "2001:db8::/32"');
+  });
+});
+
+describe('accessModeProblem and accessModesProblem', () => {
+  test.each(['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'])('accepts %p', (mode) => {
+    expect(accessModeProblem(mode)).toBeUndefined();
+  });
+
+  test('fails for an unknown mode', () => {
+    expect(text(accessModeProblem('RWO'))).toBe('is not an access mode; use one of ReadWriteOnce, ReadOnlyMany, ReadWriteMany, ReadWriteOncePod');
+  });
+
+  test.each([[['ReadWriteOnce']], [['ReadWriteMany', 'ReadOnlyMany']], [['ReadWriteOncePod']]])('accepts the list %p', (modes) => {
+    expect(accessModesProblem(modes)).toBeUndefined();
+  });
+
+  test.each([
+    [[], 'is empty; give at least one, e.g. ["ReadWriteOnce"]'],
+    [['ReadWriteOnce', 'ReadWriteOnce'], 'lists a mode twice; list each mode once'],
+    [['ReadWriteOncePod', 'ReadOnlyMany'], 'combines ReadWriteOncePod with other modes, which the API server refuses; use ReadWriteOncePod alone'],
+  ])('fails for the list %p', (modes, message) => {
+    expect(text(accessModesProblem(modes))).toBe(message);
+  });
+});
+
+describe('storageSizeProblem', () => {
+  test.each(['10Gi', '500Mi', '1'])('accepts %p', (size) => {
+    expect(storageSizeProblem(size)).toBeUndefined();
+  });
+
+  test.each([
+    ['0', 'is zero; give a size such as "10Gi"'],
+    ['0Gi', 'is zero; give a size such as "10Gi"'],
+    ['10GB', 'is not a Kubernetes quantity; use e.g. "10Gi" (binary) or "10G" (decimal)'],
+    ['-1Gi', 'is negative; use a positive amount such as "10Gi"'],
+  ])('fails for %p', (size, message) => {
+    expect(text(storageSizeProblem(size))).toBe(message);
   });
 });
 

@@ -576,6 +576,10 @@ describe('validation', () => {
     }
   });
 
+  test('fails when a port name doubles "-", which IANA service names may not', () => {
+    rejects(build({}, { ports: [{ name: 'grpc--web', containerPort: 8080 }] }), /^test\/web: containers\[app\]\.ports "grpc--web" is not a valid port name; use at most 15 lower-case letters/);
+  });
+
   test('fails when a port is declared twice (by number or by name)', () => {
     rejects(build({}, { ports: [{ name: 'http', containerPort: 8080 }, { name: 'alt', containerPort: 8080 }] }), /^test\/web: containers\[app\]\.ports 8080 is declared twice; declare each port once$/);
     rejects(build({}, { ports: [{ name: 'http', containerPort: 8080 }, { name: 'http', containerPort: 8081 }] }), /^test\/web: containers\[app\]\.ports "http" is declared twice; declare each port once$/);

@@ -1,6 +1,12 @@
 /** The tool that manages every object this library writes (`app.kubernetes.io/managed-by`). */
 export const MANAGED_BY = 'cdk8s';
 
+/**
+ * `policy.k8s-stack.io/waive.<rule-id>: "<reason>"` on an object waives that policy rule for that
+ * object (NodeAgent writes them from `policyWaivers`; the policy engine reads them).
+ */
+export const POLICY_WAIVER_PREFIX = 'policy.k8s-stack.io/waive.';
+
 /** What an object is, in the words of the Kubernetes recommended labels. */
 export interface AppIdentity {
   /** `app.kubernetes.io/name`: what runs, e.g. "web". Stable; used in selectors. */
@@ -16,6 +22,11 @@ export interface AppIdentity {
   readonly partOf?: string;
   /** `app.kubernetes.io/version`: metadata only, never in a selector. @default - not set */
   readonly version?: string;
+}
+
+/** Only the identity fields of `props`, for a companion object that takes an identity and other props. */
+export function identityOf(props: AppIdentity): AppIdentity {
+  return { name: props.name, instance: props.instance, component: props.component, partOf: props.partOf, version: props.version };
 }
 
 /** The instance label value for an identity. */

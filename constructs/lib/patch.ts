@@ -125,12 +125,7 @@ export function patchRemove(obj: ApiObject, path: string): void {
   watch(obj).push({ op: 'remove', path });
 }
 
-/** The kinds whose objects are cluster-scoped: they must never carry `metadata.namespace`. */
-export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
-  'Namespace', 'PriorityClass', 'StorageClass', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'Node',
-  'CustomResourceDefinition', 'IngressClass', 'RuntimeClass', 'CSIDriver', 'VolumeAttachment',
-  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'APIService',
-]);
+export { CLUSTER_SCOPED_KINDS } from './kinds';
 
 /**
  * Marks an object cluster-scoped: cdk8s stamps the chart's namespace onto every object, which the

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { IConstruct } from 'constructs';
 import { invalid } from './errors';
 
@@ -38,19 +39,27 @@ function nameFix(value: string, max: number): string {
 }
 
 /**
- * RFC 1123 label: most object names (Deployment, StatefulSet, ConfigMap, Namespace, ...).
- * @param max the length limit; 63 unless a controller needs room for a suffix (CronJob: 52).
+ * What is wrong with a name that must match `pattern` (an RFC 1123 label or subdomain): empty, too
+ * long, or the characters, where "_" and upper case, the usual mistakes, are named.
  */
-export function dns1123LabelProblem(value: string, max = 63): Problem | undefined {
+function nameProblem(value: string, max: number, pattern: RegExp, what: string, fix: (value: string) => string): Problem | undefined {
   if (typeof value !== 'string' || value.length === 0) return { problem: 'is empty', fix: 'give a name such as "web"' };
   if (value.length > max) {
     return { problem: `is ${value.length} characters long, more than the ${max} allowed`, fix: `shorten it to at most ${max} characters` };
   }
-  if (!DNS1123_LABEL.test(value)) {
-    const why = /_/.test(value) ? 'contains "_", which Kubernetes names do not allow' : /[A-Z]/.test(value) ? 'contains upper-case letters' : 'is not a valid RFC 1123 label';
-    return { problem: why, fix: nameFix(value, max) };
+  if (!pattern.test(value)) {
+    const why = /_/.test(value) ? 'contains "_", which Kubernetes names do not allow' : /[A-Z]/.test(value) ? 'contains upper-case letters' : `is not a valid ${what}`;
+    return { problem: why, fix: fix(value) };
   }
   return undefined;
+}
+
+/**
+ * RFC 1123 label: most object names (Deployment, StatefulSet, ConfigMap, Namespace, ...).
+ * @param max the length limit; 63 unless a controller needs room for a suffix (CronJob: 52).
+ */
+export function dns1123LabelProblem(value: string, max = 63): Problem | undefined {
+  return nameProblem(value, max, DNS1123_LABEL, 'RFC 1123 label', (v) => nameFix(v, max));
 }
 
 /**
@@ -58,15 +67,7 @@ export function dns1123LabelProblem(value: string, max = 63): Problem | undefine
  * contain dots (PriorityClass, StorageClass, Secret, ...). Host names also need {@link hostnameProblem}.
  */
 export function dns1123SubdomainProblem(value: string, max = 253): Problem | undefined {
-  if (typeof value !== 'string' || value.length === 0) return { problem: 'is empty', fix: 'give a name such as "web"' };
-  if (value.length > max) {
-    return { problem: `is ${value.length} characters long, more than the ${max} allowed`, fix: `shorten it to at most ${max} characters` };
-  }
-  if (!DNS1123_SUBDOMAIN.test(value)) {
-    const why = /_/.test(value) ? 'contains "_", which Kubernetes names do not allow' : /[A-Z]/.test(value) ? 'contains upper-case letters' : 'is not a valid RFC 1123 subdomain';
-    return { problem: why, fix: 'use dot-separated lower-case labels of letters, digits and "-"' };
-  }
-  return undefined;
+  return nameProblem(value, max, DNS1123_SUBDOMAIN, 'RFC 1123 subdomain', () => 'use dot-separated lower-case labels of letters, digits and "-"');
 }
 
 /** RFC 1035 label: Service names (they become DNS labels, so they must start with a letter). */
@@ -215,14 +216,17 @@ export function cronProblem(schedule: string): Problem | undefined {
   return undefined;
 }
 
-let zones: Set<string> | undefined;
 /**
- * ICU lists only canonical ids ("Asia/Calcutta"), so a link such as "Asia/Kolkata" is accepted when
- * ICU resolves it. ICU matches case-insensitively and Kubernetes does not: every IANA segment starts
- * with a capital.
+ * Whether ICU resolves `value` as an "Area/Location" zone that Go's tzdata (which the CronJob
+ * controller loads the zone from) has too. ICU also resolves abbreviations and legacy single names
+ * ("JST", "PST", "CET", "EST5EDT"), which Go refuses or reads as another zone, and the "SystemV/"
+ * zones, which tzdata dropped; it matches case-insensitively, and Kubernetes does not, so every
+ * segment must start with a capital. Links such as "Asia/Kolkata" resolve too, though ICU lists
+ * only the older canonical spelling.
  */
-function isZoneLink(value: string): boolean {
-  if (!value.split('/').every((part) => /^[A-Z][A-Za-z0-9_+-]*$/.test(part))) return false;
+function isAreaLocation(value: string): boolean {
+  const segments = value.split('/');
+  if (segments.length < 2 || segments[0] === 'SystemV' || !segments.every((part) => /^[A-Z][A-Za-z0-9_+-]*$/.test(part))) return false;
   try {
     new Intl.DateTimeFormat('en', { timeZone: value });
     return true;
@@ -231,10 +235,9 @@ function isZoneLink(value: string): boolean {
   }
 }
 
-/** An IANA time zone name such as "Asia/Tokyo" or "Etc/UTC", as CronJob `timeZone` takes. */
+/** An IANA time zone name such as "Asia/Tokyo" or "Etc/UTC", as CronJob `timeZone` takes: "UTC", or "Area/Location". */
 export function timeZoneProblem(value: string): Problem | undefined {
-  zones ??= new Set([...Intl.supportedValuesOf('timeZone'), 'UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']);
-  if (typeof value === 'string' && (zones.has(value) || isZoneLink(value))) return undefined;
+  if (typeof value === 'string' && (value === 'UTC' || isAreaLocation(value))) return undefined;
   return { problem: 'is not an IANA time zone name', fix: 'use a name such as "Asia/Tokyo" or "Etc/UTC"' };
 }
 
@@ -248,6 +251,63 @@ export function intProblem(value: number, min: number, max = Number.MAX_SAFE_INT
 /** A TCP/UDP port number. */
 export function portProblem(value: number): Problem | undefined {
   return intProblem(value, 1, 65535);
+}
+
+const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * A port name (container, Service and Ingress backend ports): an IANA service name, at most 15
+ * lower-case letters, digits and "-", with at least one letter and no "--".
+ */
+export function portNameProblem(value: string): Problem | undefined {
+  if (typeof value === 'string' && value.length <= 15 && PORT_NAME.test(value) && /[a-z]/.test(value) && !value.includes('--')) return undefined;
+  return { problem: 'is not a valid port name', fix: 'use at most 15 lower-case letters, digits and "-", with at least one letter, e.g. "http"' };
+}
+
+/** An IPv4 address in dotted decimal ("10.0.0.12"); octets with a leading zero are refused as ambiguous. */
+export function ipv4Problem(value: string): Problem | undefined {
+  return typeof value === 'string' && isIP(value) === 4 ? undefined : { problem: 'is not an IPv4 address', fix: 'use e.g. "10.0.0.12"' };
+}
+
+/**
+ * A network in CIDR notation, "<address>/<prefix length>": IPv4 or IPv6, or only the `family` given.
+ * Neither octets nor the prefix length may have a leading zero, and an IPv6 zone ("%eth0") is refused.
+ */
+export function cidrProblem(value: string, family?: 4 | 6): Problem | undefined {
+  const [ip, bits, ...rest] = typeof value === 'string' ? value.split('/') : [];
+  const found = ip === undefined || ip.includes('%') ? 0 : isIP(ip);
+  const max = found === 6 ? 128 : 32;
+  if (found === 0 || (family !== undefined && found !== family) || rest.length > 0 || bits === undefined || !/^(0|[1-9]\d{0,2})$/.test(bits) || Number(bits) > max) {
+    return family === 4 ? { problem: 'is not an IPv4 CIDR', fix: 'use e.g. "203.0.113.0/24"' }
+      : family === 6 ? { problem: 'is not an IPv6 CIDR', fix: 'use e.g. "2001:db8::/32"' }
+      : { problem: 'is not a CIDR', fix: 'use e.g. "10.0.0.0/8" or "203.0.113.7/32"' };
+  }
+  return undefined;
+}
+
+/** How a volume may be mounted: by one node, read-only by many, read-write by many, or by one pod. */
+export type AccessMode = 'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';
+export const ACCESS_MODES: readonly AccessMode[] = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
+
+/** One access mode of a claim or volume. */
+export function accessModeProblem(mode: string): Problem | undefined {
+  return (ACCESS_MODES as readonly string[]).includes(mode) ? undefined : { problem: 'is not an access mode', fix: `use one of ${ACCESS_MODES.join(', ')}` };
+}
+
+/**
+ * The access modes of a claim or volume as a list: at least one, none twice, ReadWriteOncePod alone.
+ * Check each mode with {@link accessModeProblem} first, so that the message names the unknown one.
+ */
+export function accessModesProblem(modes: readonly string[]): Problem | undefined {
+  if (modes.length === 0) return { problem: 'is empty', fix: 'give at least one, e.g. ["ReadWriteOnce"]' };
+  if (new Set(modes).size !== modes.length) return { problem: 'lists a mode twice', fix: 'list each mode once' };
+  if (modes.includes('ReadWriteOncePod') && modes.length > 1) return { problem: 'combines ReadWriteOncePod with other modes, which the API server refuses', fix: 'use ReadWriteOncePod alone' };
+  return undefined;
+}
+
+/** The size of a claim or volume: a quantity above zero. */
+export function storageSizeProblem(value: string): Problem | undefined {
+  return quantityProblem(value, '10Gi') ?? (parseQuantity(value) === 0 ? { problem: 'is zero', fix: 'give a size such as "10Gi"' } : undefined);
 }
 
 /** A container image reference pinned to a tag or digest; `latest` and untagged images are refused. */
