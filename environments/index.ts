@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { show } from '../constructs/lib/errors';
+import { closest, show } from '../constructs/lib/errors';
 import { base } from './base';
 import { dev } from './dev';
 import { prod } from './prod';
@@ -48,32 +48,6 @@ function valueAt(obj: unknown, path: readonly PropertyKey[]): unknown {
     cur = (cur as Record<string, unknown>)[k as string];
   }
   return cur;
-}
-
-/** Edit distance, for "did you mean" suggestions. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
-}
-
-/** The closest candidate, when it is close enough to be a likely typo. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
 const didYouMean = (word: string, candidates: readonly string[]) => {
@@ -184,7 +158,10 @@ export function applySet(env: string, values: Record<string, unknown>, assignmen
     while (i < path.length && schemaAt(path.slice(0, i + 1))) i++;
     const parent = schemaAt(path.slice(0, i));
     const known = parent && (parent as unknown as { def: { type: string } }).def.type === 'object' ? Object.keys((parent as unknown as z.ZodObject).shape) : [];
-    const hint = known.length ? `${closest(path[i] ?? '', known) ? `did you mean "${[...path.slice(0, i), closest(path[i] ?? '', known), ...path.slice(i + 1)].join('.')}"?` : `settings under ${path.slice(0, i).join('.') || 'the root'}: ${known.join(', ')}`}` : 'use a dotted path into the values, as --print-config shows them (e.g. web.image.tag, nodePools.1.maxNodes)';
+    const near = closest(path[i] ?? '', known);
+    const hint = near ? `did you mean "${[...path.slice(0, i), near, ...path.slice(i + 1)].join('.')}"?`
+      : known.length ? `settings under ${path.slice(0, i).join('.') || 'the root'}: ${known.join(', ')}`
+      : 'use a dotted path into the values, as --print-config shows them (e.g. web.image.tag, nodePools.1.maxNodes)';
     throw new EnvironmentError(`environment "${env}": --set path "${path.join('.')}" (value ${show(value)}) is not a known setting; ${hint}`);
   }
   let cur: unknown = values;

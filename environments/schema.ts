@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TAINT_EFFECTS } from '../constructs/node-pool';
 import {
-  Problem, cronProblem, dns1123LabelProblem, parseQuantity, dns1123SubdomainProblem, hostnameProblem, imageProblem, labelKeyProblem,
+  Problem, cidrProblem, cronProblem, dns1123LabelProblem, parseQuantity, dns1123SubdomainProblem, hostnameProblem, imageProblem, labelKeyProblem,
   labelValueProblem, quantityProblem, timeZoneProblem,
 } from '../constructs/lib/validate';
 
@@ -81,7 +81,7 @@ const nodePoolSchema = z.strictObject({
   if ((v.minNodes ?? 1) > (v.maxNodes ?? 3)) ctx.addIssue({ code: 'custom', path: ['minNodes'], message: `is above maxNodes ${v.maxNodes ?? 3}; lower minNodes or raise maxNodes` });
 });
 
-const cidr = z.string().regex(/^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(\d|[12]\d|3[0-2])$/, 'is not an IPv4 CIDR such as "10.10.0.0/20"');
+const cidr = rule((v) => cidrProblem(v, 4));
 
 const clusterSchema = z.strictObject({
   kind: z.enum(['minikube', 'gke']),

@@ -19,7 +19,7 @@
 import {
   Problem, dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelKeyProblem, labelValueProblem, quantityProblem,
 } from '../constructs/lib/validate';
-import { show } from '../constructs/lib/errors';
+import { closest, show } from '../constructs/lib/errors';
 
 /** One way an object would be refused by the API server. */
 export interface SchemaError {
@@ -159,27 +159,6 @@ function objectRef(obj: unknown): string {
   const meta = isRecord(obj.metadata) ? obj.metadata : {};
   const name = typeof meta.name === 'string' && meta.name ? meta.name : '<unnamed>';
   return typeof meta.namespace === 'string' && meta.namespace ? `${kind} ${meta.namespace}/${name}` : `${kind} ${name}`;
-}
-
-/** Edit distance, for "did you mean" suggestions. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length];
-}
-
-function closest(word: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 4)) + 1;
-  for (const c of candidates) {
-    const d = c.toLowerCase() === word.toLowerCase() ? 0 : distance(word, c);
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  return best;
 }
 
 /** Why an apiVersion/kind cannot be applied to a 1.28 cluster, or undefined when it can (or is a custom resource). */
