@@ -269,6 +269,9 @@ export class ShopChart extends Chart {
       tolerateNodePools: [...this.pools.values()],
       priorityClassName: priorities.nameOf(v.web.priorityClass),
       readPodMetadata: true,
+      // Node log files are 0640 root:root: the group bit lets a non-root agent read them, so the
+      // agent keeps runAsNonRoot (no root user, no capabilities) while reading through a read-only mount.
+      supplementalGroups: [0],
       config: [{ source: logsConfig, as: 'volume', volumeName: 'config', mountPath: '/fluent-bit/etc' }],
       volumes: [{ name: 'varlog', type: 'hostPath', path: '/var/log', hostPathType: 'Directory' }],
       policyWaivers: {
@@ -278,6 +281,8 @@ export class ShopChart extends Chart {
       containers: [{
         name: 'fluent-bit',
         image: image(v.logging.image),
+        runAsUser: 65534,
+        runAsGroup: 65534,
         ports: [{ name: 'metrics', containerPort: 2020 }],
         resources: v.logging.resources,
         readiness: { type: 'http', path: '/api/v1/health', port: 'metrics', periodSeconds: 10 },

@@ -179,6 +179,12 @@ export interface PodProps {
   readonly podAntiAffinity?: 'soft' | 'hard' | 'none';
   /** Group that owns mounted volumes. @default - not set */
   readonly fsGroup?: number;
+  /**
+   * Extra groups for every container's process, e.g. `[0]` for a non-root node agent that reads
+   * root-group log files (mode 0640 root:root) on a read-only host path, without running as root.
+   * @default - none
+   */
+  readonly supplementalGroups?: number[];
   /** Mount the service account token into the pod. @default false - only pods that call the API need it */
   readonly automountServiceAccountToken?: boolean;
 }
@@ -476,6 +482,8 @@ export function renderPod(scope: Construct, target: PodTarget, identity: PodIden
   if (props.priorityClassName !== undefined) check(scope, 'priorityClassName', props.priorityClassName, dns1123SubdomainProblem(props.priorityClassName));
   const grace = props.terminationGracePeriodSeconds ?? 30;
   check(scope, 'terminationGracePeriodSeconds', grace, intProblem(grace, 0, 86400));
+  if (props.fsGroup !== undefined) check(scope, 'fsGroup', props.fsGroup, intProblem(props.fsGroup, 0, 2147483647));
+  (props.supplementalGroups ?? []).forEach((g, i) => check(scope, `supplementalGroups[${i}]`, g, intProblem(g, 0, 2147483647)));
   for (const s of props.topologySpread ?? []) {
     check(scope, 'topologySpread.maxSkew', s.maxSkew ?? 1, intProblem(s.maxSkew ?? 1, 1));
     check(scope, 'topologySpread.topologyKey', s.topologyKey, labelKeyProblem(s.topologyKey));
@@ -497,6 +505,7 @@ export function renderPod(scope: Construct, target: PodTarget, identity: PodIden
   if (target.hasSelector) workload.select(kplus.LabelSelector.of({ labels: identity.selector }));
   patchAdd(apiObject, `${tpl}/spec/securityContext/seccompProfile`, POD_SECCOMP_PROFILE);
   if (props.fsGroup !== undefined) patchAdd(apiObject, `${tpl}/spec/securityContext/fsGroup`, props.fsGroup);
+  if (props.supplementalGroups?.length) patchAdd(apiObject, `${tpl}/spec/securityContext/supplementalGroups`, props.supplementalGroups);
   patchAdd(apiObject, `${tpl}/spec/securityContext/fsGroupChangePolicy`, 'OnRootMismatch');
   if (props.dns?.policy && props.dns.policy !== 'ClusterFirst') patchAdd(apiObject, `${tpl}/spec/dnsPolicy`, props.dns.policy);
   patchAdd(apiObject, `${tpl}/spec/terminationGracePeriodSeconds`, grace);

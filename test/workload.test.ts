@@ -729,3 +729,15 @@ describe('validation', () => {
     rejects(build({ version: '1.4.0+build.7' }), /^test\/web: labels\["app\.kubernetes\.io\/version"\] "1\.4\.0\+build\.7" is not a valid label value; use letters, digits, "-", "_" and "\."/);
   });
 });
+
+describe('supplementalGroups', () => {
+  const container = { name: 'app', image: 'example/app:1.0', resources: { cpu: { request: '10m' }, memory: { request: '16Mi', limit: '32Mi' } } };
+  it('adds the groups to the pod security context', () => {
+    const objects = synth((chart) => new WebService(chart, 'web', { name: 'web', replicas: 1, service: false, supplementalGroups: [0, 2000], containers: [container] }));
+    expect(podSpec(find(objects, 'Deployment')).securityContext.supplementalGroups).toEqual([0, 2000]);
+  });
+  it('fails when a group is negative', () => {
+    expect(() => synth((chart) => new WebService(chart, 'web', { name: 'web', replicas: 1, service: false, supplementalGroups: [-1], containers: [container] })))
+      .toThrow('test/web: supplementalGroups[0] -1 is out of range; use a whole number from 0 to 2147483647');
+  });
+});
