@@ -35,7 +35,7 @@ function measure(label: string, args: string[]): Sample {
 }
 
 console.log(`node ${process.version}, ${os.cpus().length} cores, median of ${RUNS} runs (after one warm-up)\n`);
-const baseline = measure('node start (no project code)', ['-e', '0']);
+const baseline = measure('node with the tsx loader (no project code)', ['-e', '0']);
 const all = measure('npm run synth (all environments, from .ts via tsx)', ['synth/cli.ts', '--outdir', path.join(tmp, 'synth')]);
 const scale: Array<[number, Sample]> = [];
 for (const n of [125, 250, 500]) scale.push([n, measure(`scale: ${n} web services per environment (x3 envs)`, ['bench/scale.ts', String(n), path.join(tmp, `scale-${n}`)])]);
@@ -43,7 +43,7 @@ for (const n of [125, 250, 500]) scale.push([n, measure(`scale: ${n} web service
 // Linear growth: the time per added service should stay flat as the count doubles.
 const perService = scale.slice(1).map(([n, s], i) => (s.wallMs - scale[i][1].wallMs) / (n - scale[i][0]));
 console.log(`\nmarginal cost per service: ${perService.map((x) => `${x.toFixed(2)} ms`).join(', ')} (flat = linear)`);
-console.log(`startup overhead above bare node: ${(all.wallMs - baseline.wallMs).toFixed(0)} ms`);
+console.log(`project code above node + tsx: ${(all.wallMs - baseline.wallMs).toFixed(0)} ms`);
 
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
 if (kubectl.status === 0) {

@@ -55,13 +55,26 @@ function byApplyOrder(a: KubeObject, b: KubeObject): number {
   return rank(a.kind) - rank(b.kind) || (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name);
 }
 
-/** The file an object goes to: cluster-wide first, then namespace guardrails, then one file per component. */
+/**
+ * The file an object goes to: one file per apply layer, numbered in apply order (kubectl applies a
+ * folder's files in name order). A fixed handful of files, however many components there are:
+ * writing files, not building objects, dominates synthesis at scale on slow disks.
+ */
+const LAYERS: ReadonlyArray<[file: string, kinds: readonly string[]]> = [
+  ['00-namespaces.yaml', ['Namespace']],
+  ['02-guardrails.yaml', ['ResourceQuota', 'LimitRange', 'NetworkPolicy']],
+  ['03-access.yaml', ['ServiceAccount', 'Role', 'RoleBinding']],
+  ['04-config.yaml', ['ConfigMap', 'Secret']],
+  ['05-storage.yaml', ['PersistentVolumeClaim']],
+  ['06-services.yaml', ['Service', 'EndpointSlice']],
+  ['07-workloads.yaml', ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']],
+  ['08-availability.yaml', ['HorizontalPodAutoscaler', 'PodDisruptionBudget']],
+  ['09-ingress.yaml', ['Ingress']],
+];
+const FILE_OF_KIND = new Map(LAYERS.flatMap(([file, kinds]) => kinds.map((k) => [k, file] as const)));
+
 function fileOf(o: KubeObject): string {
-  if (o.kind === 'Namespace') return '00-namespaces.yaml';
-  if (CLUSTER_SCOPED_KINDS.has(o.kind)) return '01-cluster.yaml';
-  if (o.kind === 'ResourceQuota' || o.kind === 'LimitRange' || o.kind === 'NetworkPolicy') return `02-${o.metadata.namespace}-guardrails.yaml`;
-  const component = o.metadata.labels?.['app.kubernetes.io/name'] ?? 'misc';
-  return `10-${component}.yaml`;
+  return FILE_OF_KIND.get(o.kind) ?? (CLUSTER_SCOPED_KINDS.has(o.kind) ? '01-cluster.yaml' : '10-other.yaml');
 }
 
 /** Renders objects into files: deterministic, byte-identical between runs. */

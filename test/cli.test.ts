@@ -59,7 +59,7 @@ describe('synth command line', () => {
 
   it('applies --set overrides and validates them like the files', () => {
     expect(run(['prod', '--outdir', outdir, '--set', 'web.image.tag=1.27.4-alpine']).code).toBe(0);
-    expect(fs.readFileSync(path.join(outdir, 'prod', '10-web.yaml'), 'utf8')).toContain('image: nginxinc/nginx-unprivileged:1.27.4-alpine');
+    expect(fs.readFileSync(path.join(outdir, 'prod', '07-workloads.yaml'), 'utf8')).toContain('image: nginxinc/nginx-unprivileged:1.27.4-alpine');
   });
 
   it('prints the effective configuration as JSON and writes nothing', () => {
