@@ -37,6 +37,18 @@ function measure(label: string, args: string[]): Sample {
 console.log(`node ${process.version}, ${os.cpus().length} cores, median of ${RUNS} runs (after one warm-up)\n`);
 const baseline = measure('node with the tsx loader (no project code)', ['-e', '0']);
 const all = measure('npm run synth (all environments, from .ts via tsx)', ['synth/cli.ts', '--outdir', path.join(tmp, 'synth')]);
+{
+  // The same, through npm as a user types it (npm itself adds its own start-up).
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const times: number[] = [];
+  for (let i = 0; i <= RUNS; i++) {
+    const start = process.hrtime.bigint();
+    const r = spawnSync(npm, ['run', '--silent', 'synth', '--', '--outdir', path.join(tmp, 'npm')], { cwd: root, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`npm run synth failed:\n${r.stderr}`);
+    if (i > 0) times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  console.log(`${'npm run synth, as typed (includes npm start-up)'.padEnd(52)} ${median(times).toFixed(0).padStart(6)} ms`);
+}
 const scale: Array<[number, Sample]> = [];
 for (const n of [125, 250, 500]) scale.push([n, measure(`scale: ${n} web services per environment (x3 envs)`, ['bench/scale.ts', String(n), path.join(tmp, `scale-${n}`)])]);
 
