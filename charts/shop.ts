@@ -104,6 +104,9 @@ export class ShopChart extends Chart {
       containers: [{
         name: 'nginx',
         image: image(v.web.image),
+        // nginx-unprivileged's own numeric user.
+        runAsUser: 101,
+        runAsGroup: 101,
         ports: [{ name: 'http', containerPort: PORTS.web }],
         resources: v.web.resources,
         readiness: { type: 'http', path: '/healthz', port: 'http', periodSeconds: 5 },
@@ -139,6 +142,10 @@ export class ShopChart extends Chart {
       containers: [{
         name: 'podinfo',
         image: image(v.api.image),
+        // The image's USER is a name ("app"), which the kubelet cannot check against runAsNonRoot:
+        // give a numeric user. podinfo only writes to its emptyDir paths, so any non-root uid works.
+        runAsUser: 10001,
+        runAsGroup: 10001,
         command: ['./podinfo'],
         args: [`--port=${PORTS.api}`, '--data-path=/data', '--level=$(PODINFO_LEVEL)'],
         ports: [{ name: 'http', containerPort: PORTS.api }],
