@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { AutoscalingProps } from '../constructs/autoscaler';
 import { AppConfig, SecretReference } from '../constructs/configuration';
 import { GuardedNamespace } from '../constructs/guarded-namespace';
 import { NodeAgent } from '../constructs/node-agent';
@@ -47,7 +48,7 @@ export class ShopChart extends Chart {
     const identity = (name: string, component: string, version?: string) => ({ name, partOf: app, component, version, namespace: ns });
 
     // Cluster-wide: priority tiers and the storage class.
-    const priorities = new PriorityClasses(this, 'priorities', { tiers: v.priorities });
+    const priorities = new PriorityClasses(this, 'priorities', { tiers: v.priorities, prefix: v.priorityPrefix });
     const storage = new StorageClass(this, 'storage', {
       name: v.storage.className,
       provisioner: v.storage.provisioner,
@@ -87,17 +88,19 @@ export class ShopChart extends Chart {
     const webConfig = new AppConfig(this, 'web-config', {
       ...identity('web', 'frontend'), configMapName: 'web-nginx', files: { 'default.conf': nginxConfig({ port: PORTS.web, apiService: 'api', apiPort: PORTS.api }) },
     });
+    // What the two stateless tiers share: HPA bounds, PDB, spreading, pool and priority from their values.
+    const replicated = (s: EnvironmentValues['web'], behavior: Pick<AutoscalingProps, 'scaleUp' | 'scaleDown'>) => ({
+      autoscaling: { minReplicas: s.autoscaling.minReplicas, maxReplicas: s.autoscaling.maxReplicas, cpuUtilization: s.autoscaling.cpuUtilization, ...behavior },
+      disruptionBudget: { maxUnavailable: s.maxUnavailable },
+      podAntiAffinity: 'soft' as const,
+      topologySpread: [{ topologyKey: 'topology.kubernetes.io/zone', maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway' as const }],
+      nodePool: this.nodePool(s.nodePool),
+      priorityClassName: priorities.nameOf(s.priorityClass),
+    });
     const web = new WebService(this, 'web', {
       ...identity('web', 'frontend', v.web.image.tag),
-      autoscaling: {
-        minReplicas: v.web.autoscaling.minReplicas, maxReplicas: v.web.autoscaling.maxReplicas, cpuUtilization: v.web.autoscaling.cpuUtilization,
-        scaleDown: { stabilizationWindowSeconds: 300, podsPerPeriod: 1, periodSeconds: 60 },
-      },
-      disruptionBudget: { maxUnavailable: v.web.maxUnavailable },
-      podAntiAffinity: 'soft',
-      topologySpread: [{ topologyKey: 'topology.kubernetes.io/zone', maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway' }],
-      nodePool: this.nodePool(v.web.nodePool),
-      priorityClassName: priorities.nameOf(v.web.priorityClass),
+      // Scale in one pod a minute: nginx is cheap to keep, and slow scale-in avoids flapping.
+      ...replicated(v.web, { scaleDown: { stabilizationWindowSeconds: 300, podsPerPeriod: 1, periodSeconds: 60 } }),
       terminationGracePeriodSeconds: 30,
       service: { ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
       config: [{ source: webConfig, as: 'volume', volumeName: 'nginx-conf', mountPath: '/etc/nginx/conf.d' }],
@@ -124,16 +127,11 @@ export class ShopChart extends Chart {
     });
     const api = new WebService(this, 'api', {
       ...identity('api', 'backend', v.api.image.tag),
-      autoscaling: {
-        minReplicas: v.api.autoscaling.minReplicas, maxReplicas: v.api.autoscaling.maxReplicas, cpuUtilization: v.api.autoscaling.cpuUtilization,
+      // Scale out fast on bursts (double, or four pods, every 30 s), in by half at most per minute.
+      ...replicated(v.api, {
         scaleUp: { podsPerPeriod: 4, percentPerPeriod: 100, periodSeconds: 30 },
         scaleDown: { stabilizationWindowSeconds: 300, percentPerPeriod: 50, periodSeconds: 60 },
-      },
-      disruptionBudget: { maxUnavailable: v.api.maxUnavailable },
-      podAntiAffinity: 'soft',
-      topologySpread: [{ topologyKey: 'topology.kubernetes.io/zone', maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway' }],
-      nodePool: this.nodePool(v.api.nodePool),
-      priorityClassName: priorities.nameOf(v.api.priorityClass),
+      }),
       service: { ports: [{ name: 'http', port: PORTS.api, targetPort: 'http' }] },
       config: [
         { source: apiConfig, as: 'envFrom' },

@@ -7,7 +7,7 @@ import type { EnvironmentValues } from './schema';
  * Images are pinned, run as non-root, and are public: nginx-unprivileged (web, uid 101),
  * podinfo (api, uid 100), postgres alpine (database and backups, run as uid 70), fluent-bit (logs).
  */
-export const base: Omit<EnvironmentValues, 'name' | 'production' | 'namespace' | 'systemNamespace' | 'cluster' | 'ingress'> = {
+export const base: Omit<EnvironmentValues, 'name' | 'production' | 'namespace' | 'systemNamespace' | 'priorityPrefix' | 'cluster' | 'ingress'> = {
   app: 'shop',
   nodePools: [
     { name: 'general', machineType: 'e2-standard-2', minNodes: 1, maxNodes: 3, diskSizeGb: 50 },
@@ -25,9 +25,9 @@ export const base: Omit<EnvironmentValues, 'name' | 'production' | 'namespace' |
     reclaimPolicy: 'Retain',
   },
   priorities: [
-    { name: 'shop-critical', value: 100000, preemptionPolicy: 'PreemptLowerPriority', description: 'Stateful tier: the database. Preempts lower tiers.' },
-    { name: 'shop-high', value: 10000, preemptionPolicy: 'PreemptLowerPriority', description: 'User-facing tier: web and api.' },
-    { name: 'shop-batch', value: 1000, preemptionPolicy: 'Never', description: 'Batch tier: backups. Waits rather than preempts.' },
+    { name: 'critical', value: 100000, preemptionPolicy: 'PreemptLowerPriority', description: 'Stateful tier: the database. Preempts lower tiers.' },
+    { name: 'high', value: 10000, preemptionPolicy: 'PreemptLowerPriority', description: 'User-facing tier: web and api.' },
+    { name: 'batch', value: 1000, preemptionPolicy: 'Never', description: 'Batch tier: backups. Waits rather than preempts.' },
   ],
   guardrails: {
     podSecurity: 'restricted',
@@ -49,7 +49,7 @@ export const base: Omit<EnvironmentValues, 'name' | 'production' | 'namespace' |
     resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '64Mi', limit: '128Mi' } },
     maxUnavailable: 1,
     nodePool: 'general',
-    priorityClass: 'shop-high',
+    priorityClass: 'high',
     logLevel: 'info',
   },
   api: {
@@ -58,7 +58,7 @@ export const base: Omit<EnvironmentValues, 'name' | 'production' | 'namespace' |
     resources: { cpu: { request: '100m', limit: '1' }, memory: { request: '64Mi', limit: '256Mi' } },
     maxUnavailable: 1,
     nodePool: 'general',
-    priorityClass: 'shop-high',
+    priorityClass: 'high',
     logLevel: 'info',
   },
   database: {
@@ -67,7 +67,7 @@ export const base: Omit<EnvironmentValues, 'name' | 'production' | 'namespace' |
     storageSize: '10Gi',
     resources: { cpu: { request: '250m', limit: '1' }, memory: { request: '512Mi', limit: '512Mi' } },
     nodePool: 'db',
-    priorityClass: 'shop-critical',
+    priorityClass: 'critical',
     credentialsSecret: 'db-credentials',
   },
   backup: {
@@ -76,7 +76,7 @@ export const base: Omit<EnvironmentValues, 'name' | 'production' | 'namespace' |
     suspend: false,
     storageSize: '20Gi',
     nodePool: 'general',
-    priorityClass: 'shop-batch',
+    priorityClass: 'batch',
   },
   logging: {
     image: { repository: 'fluent/fluent-bit', tag: '3.1.9' },

@@ -6,6 +6,7 @@ export const dev: Overlay = {
   production: false,
   namespace: 'shop-dev',
   systemNamespace: 'shop-dev-system',
+  priorityPrefix: 'shop-dev',
   cluster: {
     kind: 'minikube',
     kubernetesVersion: '1.28.15',
@@ -22,11 +23,6 @@ export const dev: Overlay = {
     },
   ],
   storage: { className: 'shop-standard', provisioner: 'k8s.io/minikube-hostpath', parameters: {}, reclaimPolicy: 'Delete' },
-  priorities: [
-    { name: 'shop-dev-critical', value: 100000, preemptionPolicy: 'PreemptLowerPriority', description: 'Stateful tier: the database. Preempts lower tiers.' },
-    { name: 'shop-dev-high', value: 10000, preemptionPolicy: 'PreemptLowerPriority', description: 'User-facing tier: web and api.' },
-    { name: 'shop-dev-batch', value: 1000, preemptionPolicy: 'Never', description: 'Batch tier: backups. Waits rather than preempts.' },
-  ],
   guardrails: {
     podSecurity: 'restricted',
     quota: {
@@ -37,17 +33,15 @@ export const dev: Overlay = {
   web: {
     autoscaling: { minReplicas: 1, maxReplicas: 2, cpuUtilization: 80 },
     maxUnavailable: 1,
-    priorityClass: 'shop-dev-high',
     logLevel: 'debug',
   },
   api: {
     autoscaling: { minReplicas: 1, maxReplicas: 2, cpuUtilization: 80 },
     resources: { cpu: { request: '50m', limit: '500m' }, memory: { request: '64Mi', limit: '128Mi' } },
-    priorityClass: 'shop-dev-high',
     logLevel: 'debug',
   },
-  database: { storageSize: '2Gi', priorityClass: 'shop-dev-critical', resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '256Mi', limit: '256Mi' } } },
-  backup: { schedule: '*/30 * * * *', storageSize: '2Gi', priorityClass: 'shop-dev-batch' },
+  database: { storageSize: '2Gi', resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '256Mi', limit: '256Mi' } } },
+  backup: { schedule: '*/30 * * * *', storageSize: '2Gi' },
   ingress: {
     host: 'shop.dev.example.test',
     className: 'nginx',

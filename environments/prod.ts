@@ -9,6 +9,7 @@ export const prod: Overlay = {
   production: true,
   namespace: 'shop-prod',
   systemNamespace: 'shop-prod-system',
+  priorityPrefix: 'shop-prod',
   cluster: {
     kind: 'gke',
     kubernetesVersion: '1.28.15',
@@ -36,11 +37,6 @@ export const prod: Overlay = {
       machineType: 'e2-standard-2', minNodes: 0, maxNodes: 2, spot: true,
     },
   ],
-  priorities: [
-    { name: 'shop-prod-critical', value: 1000000, preemptionPolicy: 'PreemptLowerPriority', description: 'Stateful tier: the database. Preempts lower tiers.' },
-    { name: 'shop-prod-high', value: 100000, preemptionPolicy: 'PreemptLowerPriority', description: 'User-facing tier: web and api.' },
-    { name: 'shop-prod-batch', value: 1000, preemptionPolicy: 'Never', description: 'Batch tier: backups. Waits rather than preempts.' },
-  ],
   guardrails: {
     quota: {
       pods: 80, services: 10, loadBalancers: 0, nodePorts: 0, persistentVolumeClaims: 20,
@@ -52,22 +48,19 @@ export const prod: Overlay = {
     autoscaling: { minReplicas: 3, maxReplicas: 10, cpuUtilization: 65 },
     resources: { cpu: { request: '250m', limit: '1' }, memory: { request: '128Mi', limit: '256Mi' } },
     maxUnavailable: '25%',
-    priorityClass: 'shop-prod-high',
     logLevel: 'warn',
   },
   api: {
     autoscaling: { minReplicas: 3, maxReplicas: 12, cpuUtilization: 65 },
     resources: { cpu: { request: '500m', limit: '2' }, memory: { request: '256Mi', limit: '512Mi' } },
     maxUnavailable: 1,
-    priorityClass: 'shop-prod-high',
     logLevel: 'warn',
   },
   database: {
     storageSize: '100Gi',
     resources: { cpu: { request: '2', limit: '2' }, memory: { request: '4Gi', limit: '4Gi' } },
-    priorityClass: 'shop-prod-critical',
   },
-  backup: { schedule: '0 3 * * *', storageSize: '200Gi', nodePool: 'batch', priorityClass: 'shop-prod-batch' },
+  backup: { schedule: '0 3 * * *', storageSize: '200Gi', nodePool: 'batch' },
   ingress: {
     host: 'shop.example.com',
     className: 'nginx',

@@ -138,6 +138,8 @@ export const environmentSchema = z.strictObject({
     parameters: z.record(z.string(), z.string()),
     reclaimPolicy: z.enum(['Delete', 'Retain']),
   }),
+  /** Prepended to every priority tier name: PriorityClasses are cluster-wide, and names say whose they are. */
+  priorityPrefix: label,
   priorities: z.array(priorityTierSchema).min(1),
   guardrails: z.strictObject({
     podSecurity: z.enum(['restricted', 'baseline']),

@@ -6,6 +6,7 @@ export const staging: Overlay = {
   production: false,
   namespace: 'shop-staging',
   systemNamespace: 'shop-staging-system',
+  priorityPrefix: 'shop-staging',
   cluster: {
     kind: 'gke',
     kubernetesVersion: '1.28.15',
@@ -14,15 +15,11 @@ export const staging: Overlay = {
       nodeCidr: '10.20.0.0/20', podsCidr: '10.24.0.0/14', servicesCidr: '10.28.0.0/20', masterCidr: '172.16.0.16/28',
     },
   },
-  priorities: [
-    { name: 'shop-staging-critical', value: 100000, preemptionPolicy: 'PreemptLowerPriority', description: 'Stateful tier: the database. Preempts lower tiers.' },
-    { name: 'shop-staging-high', value: 10000, preemptionPolicy: 'PreemptLowerPriority', description: 'User-facing tier: web and api.' },
-    { name: 'shop-staging-batch', value: 1000, preemptionPolicy: 'Never', description: 'Batch tier: backups. Waits rather than preempts.' },
-  ],
-  web: { image: { tag: '1.27.3-alpine' }, priorityClass: 'shop-staging-high' },
-  api: { image: { tag: '6.7.1' }, priorityClass: 'shop-staging-high' },
-  database: { storageSize: '20Gi', priorityClass: 'shop-staging-critical' },
-  backup: { schedule: '0 4 * * *', priorityClass: 'shop-staging-batch' },
+  // Staging runs the next image versions before prod does.
+  web: { image: { tag: '1.27.4-alpine' } },
+  api: { image: { tag: '6.8.0' } },
+  database: { storageSize: '20Gi' },
+  backup: { schedule: '0 4 * * *' },
   ingress: {
     host: 'shop.staging.example.com',
     className: 'nginx',

@@ -3,21 +3,13 @@ import * as kplus from 'cdk8s-plus-28';
 import { BatchJob, BatchJobProps } from '../constructs/batch-job';
 import { ScheduledJob, ScheduledJobProps } from '../constructs/scheduled-job';
 import { ContainerSpec } from '../constructs/workload';
-import { KubeObject, find, podSpec, scope, synth } from './support/synth';
+import { KubeObject, RESTRICTED, find, podSpec, scope, synth } from './support/synth';
 
 const RESOURCES = { cpu: { request: '100m' }, memory: { request: '128Mi', limit: '128Mi' } };
 const migrate: ContainerSpec = { name: 'migrate', image: 'migrate/migrate:v4.17.1', args: ['up'], resources: RESOURCES };
 const backup: ContainerSpec = { name: 'backup', image: 'postgres:16.4-alpine', command: ['pg_dump'], resources: RESOURCES, writablePaths: ['/tmp'] };
 const wait: ContainerSpec = { name: 'wait-db', image: 'busybox:1.36.1', command: ['sh', '-c', 'until nc -z db 5432; do sleep 1; done'], resources: RESOURCES };
 
-const RESTRICTED = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-  privileged: false,
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  seccompProfile: { type: 'RuntimeDefault' },
-};
 const SELECTOR = { 'app.kubernetes.io/name': 'backup', 'app.kubernetes.io/instance': 'backup' };
 
 /** The rendered objects of one BatchJob "migrate" in namespace "test". */

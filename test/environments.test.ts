@@ -172,7 +172,7 @@ describe.each(ENVIRONMENTS)('synthesized %s', (env) => {
     expect(ingress.metadata.annotations?.['cert-manager.io/cluster-issuer']).toBe(values.ingress.tls.clusterIssuer);
     const web = podSpecOf(one(env, 'Deployment', 'web'));
     expect(web.containers[0].image).toBe(`${values.web.image.repository}:${values.web.image.tag}`);
-    expect(web.priorityClassName).toBe(values.web.priorityClass);
+    expect(web.priorityClassName).toBe(`${values.priorityPrefix}-${values.web.priorityClass}`);
     for (const o of objects) if (o.metadata.namespace) expect([values.namespace, values.systemNamespace]).toContain(o.metadata.namespace);
   });
 });

@@ -1,7 +1,7 @@
 import { NodeAgent, NodeAgentProps } from '../constructs/node-agent';
 import { NodePool } from '../constructs/node-pool';
 import { ContainerSpec, VolumeSpec } from '../constructs/workload';
-import { KubeObject, find, podSpec, scope, synth } from './support/synth';
+import { KubeObject, RESTRICTED, find, podSpec, scope, synth } from './support/synth';
 
 const fluentBit: ContainerSpec = {
   name: 'fluent-bit',
@@ -31,14 +31,6 @@ const gpuPool = new NodePool({
 });
 const batchPool = new NodePool({ name: 'batch', taints: [{ key: 'dedicated', value: 'batch', effect: 'NoSchedule' }] });
 
-const RESTRICTED = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-  privileged: false,
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  seccompProfile: { type: 'RuntimeDefault' },
-};
 
 /** The rendered objects of one NodeAgent "logs" in namespace "test". */
 function agent(props: Partial<NodeAgentProps> = {}): KubeObject[] {

@@ -1,6 +1,6 @@
 import { ContainerSpec } from '../constructs/workload';
 import { StatefulService, StatefulServiceProps } from '../constructs/stateful-service';
-import { KubeObject, find, podSpec, scope, synth } from './support/synth';
+import { KubeObject, RESTRICTED, find, podSpec, scope, synth } from './support/synth';
 
 const RESOURCES = { cpu: { request: '250m' }, memory: { request: '512Mi', limit: '512Mi' } };
 const postgres: ContainerSpec = {
@@ -19,14 +19,6 @@ const exporter: ContainerSpec = {
 };
 const DATA = { name: 'data', storageSize: '10Gi', mountPath: '/var/lib/postgresql/data' };
 
-const RESTRICTED = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-  privileged: false,
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  seccompProfile: { type: 'RuntimeDefault' },
-};
 
 /** The rendered objects of one StatefulService "db" in namespace "test". */
 function db(props: Partial<StatefulServiceProps> = {}): KubeObject[] {

@@ -4,7 +4,7 @@ import {
   AppConfig, ContainerSpec, NodePool, SecretReference, ValidationError, WebService, WebServiceProps,
   allowHostPaths, basePodProps, podIdentity, renderPod,
 } from '../constructs';
-import { KubeObject, find, podSpec, scope, synth } from './support/synth';
+import { KubeObject, RESTRICTED, find, podSpec, scope, synth } from './support/synth';
 
 /**
  * The shared pod layer (`renderPod`), exercised through WebService (a Deployment) and, for what
@@ -16,14 +16,6 @@ const BURSTABLE = { cpu: { request: '100m' }, memory: { request: '64Mi', limit: 
 const GUARANTEED = { cpu: { request: '250m', limit: '250m' }, memory: { request: '256Mi', limit: '256Mi' } };
 const app: ContainerSpec = { name: 'app', image: IMAGE, ports: [{ name: 'http', containerPort: 8080 }], resources: BURSTABLE };
 
-const RESTRICTED = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-  privileged: false,
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  seccompProfile: { type: 'RuntimeDefault' },
-};
 
 /** The rendered objects of one WebService named "web" in namespace "test". */
 function web(props: Partial<WebServiceProps> = {}, build?: (chart: Chart) => Partial<WebServiceProps>): KubeObject[] {

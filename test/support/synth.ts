@@ -30,3 +30,13 @@ export function podSpec(obj: KubeObject): any {
 export function scope(namespace = 'test'): Construct {
   return new Chart(new App(), 'test', { namespace });
 }
+
+/** The container security context every container of the library must have (Pod Security "restricted"). */
+export const RESTRICTED = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  privileged: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
