@@ -431,12 +431,11 @@ export function renderPod(scope: Construct, target: PodTarget, identity: PodIden
     const envVariables: Record<string, kplus.EnvValue> = {};
     for (const [k, v] of Object.entries(c.env ?? {})) envVariables[k] = kplus.EnvValue.fromValue(v);
     const envFrom: kplus.EnvFrom[] = [];
-    if (!init || injections.length > 0) {
-      for (const inj of injections) {
-        if (inj.containers !== undefined && !inj.containers.includes(c.name)) continue;
-        if (inj.as === 'env') Object.assign(envVariables, inj.source.envValues(scope, inj.env));
-        if (inj.as === 'envFrom') envFrom.push(inj.source.envFrom(scope));
-      }
+    // Injections reach every container, init containers included, unless they name containers.
+    for (const inj of injections) {
+      if (inj.containers !== undefined && !inj.containers.includes(c.name)) continue;
+      if (inj.as === 'env') Object.assign(envVariables, inj.source.envValues(scope, inj.env));
+      if (inj.as === 'envFrom') envFrom.push(inj.source.envFrom(scope));
     }
     const containerProps: kplus.ContainerProps = {
       name: c.name,
