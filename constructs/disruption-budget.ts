@@ -16,8 +16,9 @@ export interface DisruptionBudgetProps extends AppIdentity {
   readonly selector: Record<string, string>;
   /** Replicas of the workload, to reject a budget that would block every eviction. @default - unknown: only literal 0 / 100% are caught */
   readonly replicas?: number;
-  /** Give exactly one of minAvailable and maxUnavailable. @default - maxUnavailable 1 */
+  /** Pods that must stay up; give at most one of minAvailable and maxUnavailable. @default - not set: maxUnavailable applies */
   readonly minAvailable?: PodCount;
+  /** Pods that may be down at once. @default 1 when minAvailable is not set */
   readonly maxUnavailable?: PodCount;
   /**
    * Whether pods that are not yet healthy may be evicted anyway. AlwaysAllow keeps a crash-looping

@@ -21,10 +21,15 @@ export interface NodeTaint {
 
 /** A pod toleration as the Kubernetes API spells it. */
 export interface Toleration {
+  /** @default - every key (only with operator Exists) */
   readonly key?: string;
+  /** @default "Equal" */
   readonly operator?: 'Equal' | 'Exists';
+  /** @default "" */
   readonly value?: string;
+  /** @default - every effect */
   readonly effect?: TaintEffect;
+  /** For NoExecute: how long the pod stays once tainted. @default - forever */
   readonly tolerationSeconds?: number;
 }
 

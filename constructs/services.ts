@@ -34,7 +34,7 @@ export interface NetworkServiceProps extends AppIdentity {
   readonly namespace?: string;
   /** @default { type: "ClusterIP" } */
   readonly kind?: ServiceKind;
-  /** Pods to route to; ignored for ExternalName and Selectorless. */
+  /** Pods to route to; required except for ExternalName and Selectorless, which have none. @default - none */
   readonly selector?: Record<string, string>;
   /** At least one, except for ExternalName. */
   readonly ports: ServicePortSpec[];
