@@ -72,11 +72,27 @@ export function evaluate(objects: readonly KubeObject[], ctx: PolicyContext): { 
 
   const violations: Violation[] = [];
   const waived: Waived[] = [];
+  const used = new Set<string>();
   for (const v of found) {
     const reason = waivers.get(v.object)?.get(v.rule);
     if (reason === undefined) violations.push(v);
-    else waived.push({ ...v, reason });
+    else {
+      waived.push({ ...v, reason });
+      used.add(`${v.object}\u0000${v.rule}`);
+    }
   }
+  // A waiver that waives nothing outlived its reason: an exemption nobody would notice otherwise.
+  for (const [object, forObject] of waivers) {
+    for (const [rule, reason] of forObject) {
+      if (used.has(`${object}\u0000${rule}`)) continue;
+      violations.push({
+        rule: WAIVER_RULE, object, path: field('metadata.annotations', `${POLICY_WAIVER_PREFIX}${rule}`), value: reason,
+        message: `waives ${rule}, which this object does not break`,
+        fix: 'remove the annotation, so that the rule protects this object again',
+      });
+    }
+  }
+  violations.sort((a, b) => inventory.orderOf(a.object) - inventory.orderOf(b.object) || rank(a) - rank(b));
   return { violations, waived };
 }
 

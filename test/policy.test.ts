@@ -666,6 +666,19 @@ describe('waivers', () => {
     ]);
   });
 
+  test('a waiver for a rule the object does not break is a violation', () => {
+    const f = fixture();
+    f.web.metadata.annotations = waive('pss-host-path-volumes', 'left over from an old version');
+    const { violations, waived } = evaluate(objectsOf(f), CTX);
+    expect(waived).toEqual([]);
+    expect(violations).toEqual([
+      expect.objectContaining({
+        rule: 'waiver', object: 'Deployment shop/web', path: 'metadata.annotations["policy.k8s-stack.io/waive.pss-host-path-volumes"]',
+        value: 'left over from an old version', message: 'waives pss-host-path-volumes, which this object does not break',
+      }),
+    ]);
+  });
+
   test('the waiver rule itself cannot be waived', () => {
     const f = fixture();
     f.web.metadata.annotations = waive('waiver', 'no');
@@ -675,10 +688,11 @@ describe('waivers', () => {
   test('a waiver covers only the object that carries it', () => {
     const f = fixture();
     f.web.metadata.annotations = waive('pss-privileged', 'debug image');
+    f.web.spec.template.spec.containers[0].securityContext.privileged = true;
     db(f).containers[0].securityContext.privileged = true;
     const { violations, waived } = evaluate(objectsOf(f), CTX);
     expect(violations.map((v) => `${v.object} ${v.rule}`)).toEqual(['StatefulSet shop/db pss-privileged']);
-    expect(waived).toEqual([]);
+    expect(waived.map((w) => `${w.object} ${w.rule}`)).toEqual(['Deployment shop/web pss-privileged']);
   });
 });
 
