@@ -10,7 +10,8 @@ export const dev: Overlay = {
   cluster: {
     kind: 'minikube',
     kubernetesVersion: '1.28.15',
-    minikube: { profile: 'shop-dev', nodes: 3, cpus: 2, memory: '4g', driver: 'docker' },
+    // Calico enforces the NetworkPolicies (minikube's default CNI ignores them), so dev denies by default as GKE does.
+    minikube: { profile: 'shop-dev', nodes: 3, cpus: 2, memory: '4g', driver: 'docker', cni: 'calico' },
   },
   // minikube: one node per pool entry (general gets two), so the dedicated pool behaves as on GKE.
   nodePools: [

@@ -94,6 +94,8 @@ const clusterSchema = z.strictObject({
     cpus: positive,
     memory: z.string().regex(/^\d+[mg]$/, 'is not a minikube memory size such as "4g"'),
     driver: z.enum(['docker', 'podman', 'kvm2', 'virtualbox', 'hyperkit', 'qemu2']),
+    /** The CNI plugin; one that enforces NetworkPolicy (calico, cilium), so default-deny behaves as on GKE. */
+    cni: z.enum(['calico', 'cilium', 'flannel', 'kindnet', 'bridge']),
   }).optional(),
   gke: z.strictObject({
     /** Cluster name (the notes: "k8s"). */
@@ -109,7 +111,7 @@ const clusterSchema = z.strictObject({
   }).optional(),
 }).superRefine((v, ctx) => {
   if (v.kind === 'gke' && !v.gke) ctx.addIssue({ code: 'custom', path: ['gke'], message: 'is missing for a gke cluster; add region, zone, release channel and CIDRs' });
-  if (v.kind === 'minikube' && !v.minikube) ctx.addIssue({ code: 'custom', path: ['minikube'], message: 'is missing for a minikube cluster; add profile, nodes, cpus, memory and driver' });
+  if (v.kind === 'minikube' && !v.minikube) ctx.addIssue({ code: 'custom', path: ['minikube'], message: 'is missing for a minikube cluster; add profile, nodes, cpus, memory, driver and cni' });
 });
 
 const priorityTierSchema = z.strictObject({

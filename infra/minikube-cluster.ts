@@ -15,6 +15,8 @@ export interface MinikubeClusterArgs {
   /** Memory per node as minikube takes it, e.g. "4g". */
   readonly memory: string;
   readonly driver: string;
+  /** CNI plugin (`--cni`); one that enforces NetworkPolicy. */
+  readonly cni: string;
   /** The pools whose labels and taints the nodes get. */
   readonly nodePools: readonly NodePool[];
   /** minikube addons to enable. @default ["ingress", "metrics-server"] */
@@ -68,7 +70,7 @@ export class MinikubeCluster extends pulumi.ComponentResource {
     if (!existing) {
       // The profile, version and sizes come from validated environment values (DNS labels, digits),
       // so the command lines need no quoting and read exactly as a user would type them.
-      const start = `minikube start -p ${args.profile} --nodes ${args.nodes} --kubernetes-version v${args.kubernetesVersion} --cpus ${args.cpus} --memory ${args.memory} --driver ${args.driver}`;
+      const start = `minikube start -p ${args.profile} --nodes ${args.nodes} --kubernetes-version v${args.kubernetesVersion} --cpus ${args.cpus} --memory ${args.memory} --driver ${args.driver} --cni ${args.cni}`;
       const cluster = new command.local.Command(`${name}-start`, {
         create: start,
         delete: `minikube delete -p ${args.profile}`,

@@ -432,7 +432,7 @@ describe('stack dev (minikube)', () => {
   test('starts minikube and enables the addons with the commands a user would type', () => {
     const cmds = ofType(run(), 'command:local:Command').map((c) => [c.inputs.create, c.inputs.delete]);
     expect(cmds).toEqual([
-      ['minikube start -p shop-dev --nodes 3 --kubernetes-version v1.28.15 --cpus 2 --memory 4g --driver docker', 'minikube delete -p shop-dev'],
+      ['minikube start -p shop-dev --nodes 3 --kubernetes-version v1.28.15 --cpus 2 --memory 4g --driver docker --cni calico', 'minikube delete -p shop-dev'],
       ['minikube addons enable ingress -p shop-dev', undefined],
       ['minikube addons enable metrics-server -p shop-dev', undefined],
     ]);
