@@ -237,6 +237,14 @@ export class ShopChart extends Chart {
     const sel = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': `${app}-${name}` });
     namespace.allowDns();
     namespace.allowFromIngressController({ to: web.identity.selector, ports: [PORTS.web], controllerNamespace: v.guardrails.ingressControllerNamespace });
+    if (v.ingress.tls.source === 'cert-manager') {
+      // cert-manager answers ACME HTTP-01 challenges from solver pods in this namespace, reached
+      // through the same ingress controller; without this, default-deny stalls every issuance.
+      namespace.allowFromIngressController({
+        name: 'ingress-controller-to-acme-solver', to: { 'acme.cert-manager.io/http01-solver': 'true' }, ports: [8089],
+        controllerNamespace: v.guardrails.ingressControllerNamespace,
+      });
+    }
     namespace.allowFlow({ name: 'web-to-api', from: web.identity.selector, to: api.identity.selector, ports: [PORTS.api] });
     namespace.allowFlow({ name: 'api-to-db', from: api.identity.selector, to: db.identity.selector, ports: [PORTS.db] });
     namespace.allowFlow({ name: 'backup-to-db', from: backup.identity.selector, to: sel('db'), ports: [PORTS.db] });

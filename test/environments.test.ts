@@ -159,6 +159,11 @@ describe.each(ENVIRONMENTS)('synthesized %s', (env) => {
     expect((db as any).spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(values.database.storageSize); // eslint-disable-line @typescript-eslint/no-explicit-any
   });
 
+  it('lets the ingress controller reach ACME solver pods exactly when cert-manager issues the certificate', () => {
+    const acme = objects.filter((o) => o.metadata.name === 'ingress-controller-to-acme-solver');
+    expect(acme).toHaveLength(values.ingress.tls.source === 'cert-manager' ? 1 : 0);
+  });
+
   it('carries the environment values into the objects', () => {
     const hpa = one(env, 'HorizontalPodAutoscaler', 'web') as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(hpa.spec.minReplicas).toBe(values.web.autoscaling.minReplicas);
@@ -179,10 +184,12 @@ describe.each(ENVIRONMENTS)('synthesized %s', (env) => {
 
 describe('environment differences', () => {
   it('are only in values, never in structure: every environment has the same objects', () => {
-    // Names that carry environment values (namespaces, priority tiers, storage class) are normalised.
+    // Names that carry environment values (namespaces, priority tiers, storage class) are normalised;
+    // the ACME solver policy exists exactly where cert-manager issues the certificate.
     const shape = (env: string) => {
       const v = loadEnvironment(env);
-      return objectsOf(env).map((o) => `${o.kind}/${o.metadata.name.replace(env, '<env>').replace(v.storage.className, '<storage>')}`).sort();
+      return objectsOf(env).filter((o) => o.metadata.name !== 'ingress-controller-to-acme-solver')
+        .map((o) => `${o.kind}/${o.metadata.name.replace(env, '<env>').replace(v.storage.className, '<storage>')}`).sort();
     };
     expect(shape('staging')).toEqual(shape('dev'));
     expect(shape('prod')).toEqual(shape('dev'));
