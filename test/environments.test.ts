@@ -160,7 +160,7 @@ describe.each(ENVIRONMENTS)('synthesized %s', (env) => {
   });
 
   it('lets the ingress controller reach ACME solver pods exactly when cert-manager issues the certificate', () => {
-    const acme = objects.filter((o) => o.metadata.name === 'ingress-controller-to-acme-solver');
+    const acme = objects.filter((o) => o.metadata.name === 'allow-ingress-controller-to-acme-solver');
     expect(acme).toHaveLength(values.ingress.tls.source === 'cert-manager' ? 1 : 0);
   });
 
@@ -188,7 +188,7 @@ describe('environment differences', () => {
     // the ACME solver policy exists exactly where cert-manager issues the certificate.
     const shape = (env: string) => {
       const v = loadEnvironment(env);
-      return objectsOf(env).filter((o) => o.metadata.name !== 'ingress-controller-to-acme-solver')
+      return objectsOf(env).filter((o) => o.metadata.name !== 'allow-ingress-controller-to-acme-solver')
         .map((o) => `${o.kind}/${o.metadata.name.replace(env, '<env>').replace(v.storage.className, '<storage>')}`).sort();
     };
     expect(shape('staging')).toEqual(shape('dev'));
