@@ -1,7 +1,7 @@
 import { NodePool } from '../constructs/node-pool';
 import { ENVIRONMENTS, EnvironmentError, OVERLAYS, applySet, deepMerge, loadEnvironment, parseSetValue } from '../environments';
 import { base } from '../environments/base';
-import { validateNames, validateObjects } from '../synth/k8s-schema';
+import { validateNames, validateObjects } from './support/k8s-schema';
 import { KubeObject, SynthResult, synthesizeEnvironment } from '../synth/synthesize';
 
 // One synthesis per environment, shared by every assertion below.

@@ -1,6 +1,6 @@
 import { App, Chart, Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { SchemaError, validateNames, validateObject, validateObjects } from '../synth/k8s-schema';
+import { SchemaError, validateNames, validateObject, validateObjects } from './support/k8s-schema';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures are arbitrary Kubernetes JSON
 type Obj = Record<string, any>;

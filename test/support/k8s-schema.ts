@@ -18,8 +18,8 @@
  */
 import {
   Problem, dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelKeyProblem, labelValueProblem, quantityProblem,
-} from '../constructs/lib/validate';
-import { closest, show } from '../constructs/lib/errors';
+} from '../../constructs/lib/validate';
+import { closest, show } from '../../constructs/lib/errors';
 
 /** One way an object would be refused by the API server. */
 export interface SchemaError {
