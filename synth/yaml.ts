@@ -1,5 +1,5 @@
 /**
- * A YAML emitter for JSON data: the only YAML this project writes. It is about five times faster than a
+ * A YAML emitter for JSON data, which writes every manifest. It is about five times faster than a
  * general YAML library on thousands of manifests (the scale benchmark), deterministic, and
  * conservative: a string is written plain only when every YAML 1.1 and 1.2 reader (kubectl's
  * included, which still reads `yes`, `on` and `1:30` as non-strings) reads it back as the same
