@@ -25,3 +25,47 @@ describe('README', () => {
     for (const m of readme.matchAll(/npm run ([a-z:-]+)/g)) expect(scripts).toContain(m[1]);
   });
 });
+
+describe('README examples', () => {
+  // Every example of the construct library is run: each in a fresh chart, with the shared names the
+  // README introduces, then rendered and checked against the Kubernetes API schema.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const ts = require('typescript') as typeof import('typescript');
+  const constructs = require('../constructs') as Record<string, unknown>;
+  const { App, Chart } = require('cdk8s') as typeof import('cdk8s');
+  const { validateObjects } = require('./support/k8s-schema') as typeof import('./support/k8s-schema');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const library = readme.slice(readme.indexOf('## The construct library'), readme.indexOf('## Environments'));
+  const examples = [...library.matchAll(/^### (.+)\n```ts\n([\s\S]*?)```/gm)].map((m) => [m[1], m[2]] as const);
+
+  it('has an example for every construct section', () => {
+    expect(examples.map(([title]) => title)).toEqual([
+      'Web service', 'Stateful service', 'Batch', 'TLS ingress', 'Node pools', 'Node agent', 'Guarded namespace',
+      'Priority classes', 'Configuration', 'Access', 'Services', 'Storage',
+    ]);
+  });
+
+  it.each(examples)('%s', (_, code) => {
+    const WebService = constructs.WebService as typeof import('../constructs').WebService;
+    const NodePool = constructs.NodePool as typeof import('../constructs').NodePool;
+    const chart = new Chart(new App(), 'example', { namespace: 'shop-prod' });
+    const container = {
+      name: 'app', image: 'example/app:1.0', ports: [{ name: 'http', containerPort: 8080 }],
+      resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '64Mi', limit: '128Mi' } },
+    };
+    const shared = {
+      chart,
+      container,
+      web: new WebService(chart, 'shared-web', { name: 'web', partOf: 'shop', containers: [container] }),
+      api: new WebService(chart, 'shared-api', { name: 'api', partOf: 'shop', containers: [container] }),
+      general: new NodePool({ name: 'general' }),
+      dbPool: new NodePool({ name: 'db', taints: [{ key: 'k8s-stack.io/dedicated', value: 'db', effect: 'NoSchedule' }] }),
+    };
+    const js = ts.transpileModule(`{\n${code}\n}`, { compilerOptions: { target: ts.ScriptTarget.ES2022 } }).outputText;
+    const names = [...Object.keys(constructs), ...Object.keys(shared)];
+    new Function(...names, js)(...Object.values(constructs), ...Object.values(shared));
+    const objects = chart.toJson();
+    expect(objects.length).toBeGreaterThan(0);
+    expect(validateObjects(objects)).toEqual([]);
+  });
+});
