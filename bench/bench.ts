@@ -17,7 +17,7 @@ interface Sample { wallMs: number; rssMb: number }
 
 function run(args: string[]): Sample {
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--require', path.join(root, 'bench/report-rss.js'), '--import', 'tsx', ...args], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--require', path.join(root, 'bench/report-rss.js'), '--require', 'tsx/cjs', ...args], { cwd: root, encoding: 'utf8' });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed:\n${r.stderr}`);
   const kb = Number(/BENCH_MAX_RSS_KB=(\d+)/.exec(r.stderr)?.[1] ?? NaN);

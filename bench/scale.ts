@@ -6,7 +6,7 @@ import { SynthResult, synthesizeEnvironment } from '../synth/synthesize';
 /**
  * The scale case: every environment with N generated web services added to the reference app,
  * through the same pipeline as `npm run synth` (build, policy, render, atomic write).
- * Usage: node --import tsx bench/scale.ts <services-per-environment> <outdir>
+ * Usage: node --require tsx/cjs bench/scale.ts <services-per-environment> <outdir>
  */
 const count = Number(process.argv[2] ?? 500);
 const outdir = process.argv[3] ?? '.bench/scale';
@@ -21,7 +21,7 @@ const results: SynthResult[] = ENVIRONMENTS.map((env) => {
         autoscaling: { minReplicas: 2, maxReplicas: 4 },
         podAntiAffinity: 'soft',
         nodePool: pool,
-        priorityClassName: values.web.priorityClass,
+        priorityClassName: chart.priorities.nameOf(values.web.priorityClass),
         containers: [{
           name: 'app', image: `${values.api.image.repository}:${values.api.image.tag}`,
           ports: [{ name: 'http', containerPort: 9898 }],

@@ -36,6 +36,8 @@ export const DB_SECRET_KEYS = ['database', 'password', 'username'];
  */
 export class ShopChart extends Chart {
   public readonly values: EnvironmentValues;
+  /** The environment's priority tiers: `priorities.nameOf(tier)` is the PriorityClass name. */
+  public readonly priorities: PriorityClasses;
   private readonly pools: ReadonlyMap<string, NodePool>;
 
   public constructor(scope: Construct, id: string, props: ShopChartProps) {
@@ -49,6 +51,7 @@ export class ShopChart extends Chart {
 
     // Cluster-wide: priority tiers and the storage class.
     const priorities = new PriorityClasses(this, 'priorities', { tiers: v.priorities, prefix: v.priorityPrefix });
+    this.priorities = priorities;
     const storage = new StorageClass(this, 'storage', {
       name: v.storage.className,
       provisioner: v.storage.provisioner,

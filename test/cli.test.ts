@@ -121,7 +121,7 @@ describe('synth command line', () => {
 
   it('runs from TypeScript source as `npm run synth` and `cdk8s synth` run it', () => {
     const root = path.resolve(__dirname, '..');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'synth/cli.ts', 'dev'], { cwd: root, env: { ...process.env, CDK8S_OUTDIR: outdir }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'synth/cli.ts', 'dev'], { cwd: root, env: { ...process.env, CDK8S_OUTDIR: outdir }, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(fs.existsSync(path.join(outdir, 'dev', '00-namespaces.yaml'))).toBe(true);
