@@ -52,10 +52,15 @@ const all = measure('npm run synth (all environments, from .ts via tsx)', ['synt
 const scale: Array<[number, Sample]> = [];
 for (const n of [125, 250, 500]) scale.push([n, measure(`scale: ${n} web services per environment (x3 envs)`, ['bench/scale.ts', String(n), path.join(tmp, `scale-${n}`)])]);
 
-// Linear growth: the time per added service should stay flat as the count doubles.
-const perService = scale.slice(1).map(([n, s], i) => (s.wallMs - scale[i][1].wallMs) / (n - scale[i][0]));
-console.log(`\nmarginal cost per service: ${perService.map((x) => `${x.toFixed(2)} ms`).join(', ')} (flat = linear)`);
 console.log(`project code above node + tsx: ${(all.wallMs - baseline.wallMs).toFixed(0)} ms`);
+
+// Where the time goes in one environment, at two sizes: each phase should grow 4x when N does.
+for (const n of [500, 2000]) {
+  const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'bench/phases.ts', String(n)], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bench/phases.ts failed:\n${r.stderr}`);
+  const p = JSON.parse(r.stdout) as Record<string, number>;
+  console.log(`prod with ${String(n).padStart(4)} services, ms: ${Object.entries(p).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+}
 
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
 if (kubectl.status === 0) {
