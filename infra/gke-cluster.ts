@@ -69,6 +69,8 @@ export class GkeCluster extends pulumi.ComponentResource {
   public readonly nodeServiceAccount: gcp.serviceaccount.Account;
   public readonly cluster: gcp.container.Cluster;
   public readonly nodePools: gcp.container.NodePool[];
+  /** Lets the control plane reach admission webhooks on the nodes (private clusters allow only 443 and 10250). */
+  public readonly webhookFirewall: gcp.compute.Firewall;
   /** The key Secrets are encrypted with, when `secretsEncryption`. */
   public readonly secretsKey?: gcp.kms.CryptoKey;
   /** A kubeconfig using gke-gcloud-auth-plugin; a secret. */
@@ -162,8 +164,24 @@ export class GkeCluster extends pulumi.ComponentResource {
       dependsOn: encryptionGrant ? [encryptionGrant] : [],
     });
 
+    // A private control plane reaches nodes only on 443 and 10250. ingress-nginx serves its
+    // validating webhook on 8443 with failurePolicy Fail: without this rule every Ingress write,
+    // cert-manager's ACME solver Ingresses included, times out.
+    this.webhookFirewall = new gcp.compute.Firewall(`${name}-webhooks`, {
+      name: `${args.name}-master-webhooks`,
+      project,
+      network: this.network.network.id,
+      direction: 'INGRESS',
+      sourceRanges: [args.masterCidr],
+      allows: [{ protocol: 'tcp', ports: ['8443'] }],
+      targetServiceAccounts: [this.nodeServiceAccount.email],
+      description: 'GKE control plane to admission webhooks on the nodes (ingress-nginx)',
+    }, { parent: this });
+
     this.nodePools = args.nodePools.map((pool) => new gcp.container.NodePool(`${name}-${pool.name}`, {
-      name: pool.name,
+      // A generated suffix lets a replacement (a new machine type) come up before the old pool is
+      // drained and deleted; workloads select pools by the k8s-stack.io/pool label, never by name.
+      namePrefix: `${pool.name}-`,
       project,
       location: args.zone,
       cluster: this.cluster.name,
@@ -188,9 +206,11 @@ export class GkeCluster extends pulumi.ComponentResource {
     }, {
       parent: this,
       // Nodes boot with their identity's roles in place and NAT to pull images; on destroy the
-      // nodes go first. The pool name is fixed, so a replacement must delete the old pool first.
+      // nodes go first.
       dependsOn: [this.network.nat, ...nodeRoles],
-      deleteBeforeReplace: true,
+      // The autoscaler owns the node count after creation; a changed minNodes must only move the
+      // autoscaling bounds, never replace the pool (initialNodeCount forces a replacement).
+      ignoreChanges: ['initialNodeCount'],
     }));
     this.readiness = [...this.nodePools];
 

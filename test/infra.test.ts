@@ -42,6 +42,7 @@ interface Registration {
   protect: boolean;
   retainOnDelete: boolean;
   deleteBeforeReplace: boolean;
+  ignoreChanges: string[];
   /** The inputs as sent, secrets still wrapped. */
   inputs: Record<string, any>;
   id?: string;
@@ -128,6 +129,7 @@ async function runStack(stack: string, config: Record<string, string>, secretKey
       protect: req.getProtect() ?? false,
       retainOnDelete: req.getRetainondelete() ?? false,
       deleteBeforeReplace: req.getDeletebeforereplace(),
+      ignoreChanges: req.getIgnorechangesList(),
       inputs: rpc.deserializeProperties(req.getObject()),
     };
     regs.push(reg);
@@ -192,11 +194,16 @@ const taintText = (t: NodeTaint | { key: string; value?: string; effect: string 
 const GKE_EFFECT_TO_K8S = Object.fromEntries(Object.entries(GKE_TAINT_EFFECTS).map(([k, v]) => [v, k])) as Record<string, TaintEffect>;
 
 /** Each pool's labels and taints as the program gave them to the cluster (GKE node pools or minikube node patches). */
+/** The environment pool a GKE node pool was created for: its name is the pool name plus a generated suffix. */
+function poolName(r: Registration): string {
+  return String(r.inputs.namePrefix).replace(/-$/, '');
+}
+
 function poolsAsDeployed(run: Run): Map<string, { labels: Record<string, string>; taints: string[] }> {
   const out = new Map<string, { labels: Record<string, string>; taints: string[] }>();
   if (run.values.cluster.kind === 'gke') {
     for (const r of ofType(run, 'gcp:container/nodePool:NodePool')) {
-      out.set(r.inputs.name, {
+      out.set(poolName(r), {
         labels: r.inputs.nodeConfig.labels,
         taints: (r.inputs.nodeConfig.taints ?? []).map((t: any) => taintText({ key: t.key, value: t.value === '' ? undefined : t.value, effect: GKE_EFFECT_TO_K8S[t.effect] })).sort(),
       });
@@ -528,10 +535,11 @@ describe.each(['staging', 'prod'])('stack %s (GKE)', (stack) => {
   test('creates one node pool per environment pool, autoscaled, managed and shielded', () => {
     const sa = one(run(), 'gcp:serviceaccount/account:Account');
     const pools = ofType(run(), 'gcp:container/nodePool:NodePool');
-    expect(pools.map((p) => p.inputs.name)).toEqual(run().values.nodePools.map((p) => p.name));
+    expect(pools.map(poolName)).toEqual(run().values.nodePools.map((p) => p.name));
+    for (const p of pools) expect(p.inputs.name).toBeUndefined();
     for (const spec of run().values.nodePools) {
       const pool = new NodePool(spec as never);
-      const r = pools.find((p) => p.inputs.name === spec.name)!;
+      const r = pools.find((p) => poolName(p) === spec.name)!;
       expect(r.inputs).toEqual(expect.objectContaining({
         cluster: gke().name,
         location: gke().zone,
@@ -550,9 +558,22 @@ describe.each(['staging', 'prod'])('stack %s (GKE)', (stack) => {
         labels: { ...pool.labels },
         taints: pool.taints.map((t) => ({ key: t.key, value: t.value ?? '', effect: GKE_TAINT_EFFECTS[t.effect] })),
       }));
-      expect(r.deleteBeforeReplace).toBe(true);
+      // A replacement comes up before the old pool goes; a new minNodes never replaces the pool.
+      expect(r.deleteBeforeReplace).toBe(false);
+      expect(r.ignoreChanges).toEqual(['initialNodeCount']);
       expect(r.dependencies).toEqual(expect.arrayContaining([cluster().urn, one(run(), 'gcp:compute/routerNat:RouterNat').urn]));
     }
+  });
+
+  test('lets the private control plane reach admission webhooks on the nodes, and nothing else', () => {
+    const fw = one(run(), 'gcp:compute/firewall:Firewall');
+    const sa = one(run(), 'gcp:serviceaccount/account:Account');
+    expect(fw.inputs).toEqual(expect.objectContaining({
+      direction: 'INGRESS',
+      sourceRanges: [gke().masterCidr],
+      allows: [{ protocol: 'tcp', ports: ['8443'] }],
+      targetServiceAccounts: [`${sa.inputs.accountId}@${project()}.iam.gserviceaccount.com`],
+    }));
   });
 
   test('runs nodes as a dedicated service account with only the roles nodes need', () => {
