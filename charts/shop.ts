@@ -57,7 +57,7 @@ export class ShopChart extends Chart {
       provisioner: v.storage.provisioner,
       parameters: v.storage.parameters,
       reclaimPolicy: v.storage.reclaimPolicy,
-      allowVolumeExpansion: true,
+      allowVolumeExpansion: v.storage.allowVolumeExpansion,
       volumeBindingMode: 'WaitForFirstConsumer',
     });
 
@@ -84,7 +84,8 @@ export class ShopChart extends Chart {
       },
     });
 
-    const dbSecret = new SecretReference({ secretName: v.database.credentialsSecret, keys: DB_SECRET_KEYS });
+    // The version goes into the pod-template hash: bumping it after a rotation rolls every pod that reads the Secret.
+    const dbSecret = new SecretReference({ secretName: v.database.credentialsSecret, keys: DB_SECRET_KEYS, version: v.database.credentialsVersion });
     const image = (i: { repository: string; tag: string }) => `${i.repository}:${i.tag}`;
 
     // Web frontend: nginx serving static files and proxying /api/ to the API.
@@ -214,11 +215,18 @@ export class ShopChart extends Chart {
         runAsUser: 70,
         runAsGroup: 70,
         command: ['/bin/sh', '-c'],
-        args: [
-          'set -eu; f="/backups/$PGDATABASE-$(date -u +%Y%m%dT%H%M%SZ).sql.gz"; ' +
-          `pg_dump -h db -p ${PORTS.db} --no-owner | gzip > "$f.partial" && mv "$f.partial" "$f"; ` +
-          'find /backups -name "*.sql.gz" -mtime +7 -delete',
-        ],
+        // No pipe, so no lost exit status: pg_dump writes its own compressed archive, a failed or
+        // empty dump fails the Job and leaves the earlier backups alone, and old ones are pruned
+        // only after a good one is in place.
+        args: [[
+          'set -eu',
+          'f="/backups/$PGDATABASE-$(date -u +%Y%m%dT%H%M%SZ).dump"',
+          'trap \'rm -f "$f.partial"\' EXIT',
+          `pg_dump -h db -p ${PORTS.db} --no-owner --format=custom --file="$f.partial"`,
+          'test -s "$f.partial"',
+          'mv "$f.partial" "$f"',
+          'find /backups -name "*.dump" -mtime +7 -delete',
+        ].join('; ')],
         resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '128Mi', limit: '256Mi' } },
         mounts: [{ volume: 'backups', mountPath: '/backups', readOnly: false }],
         writablePaths: ['/tmp'],
@@ -273,8 +281,9 @@ export class ShopChart extends Chart {
     const apiServer = v.cluster.kind === 'gke' && v.cluster.gke
       // Private GKE: pods reach the control plane's private endpoint.
       ? { cidrs: [v.cluster.gke.masterCidr], port: 443 }
-      // minikube (docker driver): the control-plane node on the minikube network.
-      : { cidrs: ['192.168.49.0/24'], port: 8443 };
+      // minikube: the control-plane node's address, which every driver takes from 192.168.0.0/16
+      // (docker 192.168.49.0/24 and up per profile, kvm2 .39, virtualbox .59, qemu .105).
+      : { cidrs: ['192.168.0.0/16'], port: 8443 };
     const logsConfig = new AppConfig(this, 'logs-config', {
       name: 'log-agent', partOf: app, component: 'logging', namespace: v.systemNamespace,
       configMapName: 'log-agent', files: { 'fluent-bit.conf': fluentBitConfig({ cluster: v.name }), 'parsers.conf': '' },

@@ -23,6 +23,7 @@ export const base: Omit<EnvironmentValues, 'name' | 'production' | 'namespace' |
     provisioner: 'pd.csi.storage.gke.io',
     parameters: { type: 'pd-balanced' },
     reclaimPolicy: 'Retain',
+    allowVolumeExpansion: true,
   },
   priorities: [
     { name: 'critical', value: 100000, preemptionPolicy: 'PreemptLowerPriority', description: 'Stateful tier: the database. Preempts lower tiers.' },
@@ -69,6 +70,7 @@ export const base: Omit<EnvironmentValues, 'name' | 'production' | 'namespace' |
     nodePool: 'db',
     priorityClass: 'critical',
     credentialsSecret: 'db-credentials',
+    credentialsVersion: '1',
   },
   backup: {
     schedule: '30 3 * * *',

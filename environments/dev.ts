@@ -11,7 +11,12 @@ export const dev: Overlay = {
     kind: 'minikube',
     kubernetesVersion: '1.28.15',
     // Calico enforces the NetworkPolicies (minikube's default CNI ignores them), so dev denies by default as GKE does.
-    minikube: { profile: 'shop-dev', nodes: 3, cpus: 2, memory: '4g', driver: 'docker', cni: 'calico' },
+    minikube: {
+      profile: 'shop-dev', nodes: 3, cpus: 2, memory: '4g', driver: 'docker', cni: 'calico',
+      // storage-provisioner-rancher: node-local volumes that follow the pod's node (minikube's
+      // default hostpath provisioner only works on a single node).
+      addons: ['ingress', 'metrics-server', 'storage-provisioner-rancher'],
+    },
   },
   // minikube: one node per pool entry (general gets two), so the dedicated pool behaves as on GKE.
   nodePools: [
@@ -23,7 +28,7 @@ export const dev: Overlay = {
       minNodes: 1, maxNodes: 1,
     },
   ],
-  storage: { className: 'shop-standard', provisioner: 'k8s.io/minikube-hostpath', parameters: {}, reclaimPolicy: 'Delete' },
+  storage: { className: 'shop-local', provisioner: 'rancher.io/local-path', parameters: {}, reclaimPolicy: 'Delete', allowVolumeExpansion: false },
   guardrails: {
     podSecurity: 'restricted',
     quota: {

@@ -96,6 +96,8 @@ const clusterSchema = z.strictObject({
     driver: z.enum(['docker', 'podman', 'kvm2', 'virtualbox', 'hyperkit', 'qemu2']),
     /** The CNI plugin; one that enforces NetworkPolicy (calico, cilium), so default-deny behaves as on GKE. */
     cni: z.enum(['calico', 'cilium', 'flannel', 'kindnet', 'bridge']),
+    /** Addons enabled after start (`minikube addons enable`), e.g. ingress, metrics-server, and a node-local volume provisioner. */
+    addons: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'is not a minikube addon name such as "metrics-server"')),
   }).optional(),
   gke: z.strictObject({
     /** Cluster name (the notes: "k8s"). */
@@ -111,7 +113,7 @@ const clusterSchema = z.strictObject({
   }).optional(),
 }).superRefine((v, ctx) => {
   if (v.kind === 'gke' && !v.gke) ctx.addIssue({ code: 'custom', path: ['gke'], message: 'is missing for a gke cluster; add region, zone, release channel and CIDRs' });
-  if (v.kind === 'minikube' && !v.minikube) ctx.addIssue({ code: 'custom', path: ['minikube'], message: 'is missing for a minikube cluster; add profile, nodes, cpus, memory, driver and cni' });
+  if (v.kind === 'minikube' && !v.minikube) ctx.addIssue({ code: 'custom', path: ['minikube'], message: 'is missing for a minikube cluster; add profile, nodes, cpus, memory, driver, cni and addons' });
 });
 
 const priorityTierSchema = z.strictObject({
@@ -139,6 +141,8 @@ export const environmentSchema = z.strictObject({
     provisioner: z.string().min(1),
     parameters: z.record(z.string(), z.string()),
     reclaimPolicy: z.enum(['Delete', 'Retain']),
+    /** Whether claims may grow; only where the provisioner can resize volumes. */
+    allowVolumeExpansion: z.boolean(),
   }),
   /** Prepended to every priority tier name: PriorityClasses are cluster-wide, and names say whose they are. */
   priorityPrefix: label,
@@ -171,6 +175,8 @@ export const environmentSchema = z.strictObject({
     priorityClass: subdomain,
     /** Name of the Secret (created by Pulumi) that holds the database credentials. */
     credentialsSecret: subdomain,
+    /** Bump after rotating the credentials: it rolls the pods that read them (they read env at start). */
+    credentialsVersion: z.string().min(1).max(63),
   }),
   backup: z.strictObject({
     schedule: rule(cronProblem),

@@ -45,7 +45,7 @@ describe('environment values', () => {
     expect(prod.nodePools.find((p) => p.name === 'general')?.minNodes).toBe(3);
     expect(prod.web.autoscaling.minReplicas).toBeGreaterThan(dev.web.autoscaling.minReplicas);
     expect(prod.database.storageSize).not.toBe(dev.database.storageSize);
-    expect(dev.storage.provisioner).toBe('k8s.io/minikube-hostpath');
+    expect(dev.storage.provisioner).toBe('rancher.io/local-path');
     expect(prod.storage.provisioner).toBe('pd.csi.storage.gke.io');
     expect(dev.ingress.tls.source).toBe('self-signed');
     expect(prod.ingress.tls).toMatchObject({ source: 'cert-manager', clusterIssuer: 'letsencrypt-prod' });

@@ -442,11 +442,13 @@ describe('stack dev (minikube)', () => {
       ['minikube start -p shop-dev --nodes 3 --kubernetes-version v1.28.15 --cpus 2 --memory 4g --driver docker --cni calico', 'minikube delete -p shop-dev'],
       ['minikube addons enable ingress -p shop-dev', undefined],
       ['minikube addons enable metrics-server -p shop-dev', undefined],
+      ['minikube addons enable storage-provisioner-rancher -p shop-dev', undefined],
     ]);
-    const [start, ingress, metrics] = ofType(run(), 'command:local:Command');
+    const [start, ingress, metrics, storage] = ofType(run(), 'command:local:Command');
     expect(start.deleteBeforeReplace).toBe(true);
     expect(ingress.dependencies).toContain(start.urn);
     expect(metrics.dependencies).toContain(ingress.urn);
+    expect(storage.dependencies).toContain(metrics.urn);
   });
 
   test('targets the profile context once minikube and its addons are up', () => {
