@@ -11,8 +11,11 @@ export function main(argv: readonly string[], out: (s: string) => void = (s) => 
     return 2;
   }
   try {
-    const [a, b] = envs.map((e) => synthesizeEnvironment(loadEnvironment(e)).objects);
-    out(formatDiff(envs[0], envs[1], diffObjects(a, b)));
+    const [a, b] = envs.map((e) => {
+      const values = loadEnvironment(e);
+      return { objects: synthesizeEnvironment(values).objects, roles: { [values.namespace]: 'app', [values.systemNamespace]: 'system' } };
+    });
+    out(formatDiff(envs[0], envs[1], diffObjects(a.objects, b.objects, a.roles, b.roles)));
     return 0;
   } catch (e) {
     if (e instanceof EnvironmentError || e instanceof ValidationError || e instanceof PolicyError) {

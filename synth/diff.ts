@@ -12,8 +12,16 @@ export interface FieldDiff {
   readonly to: unknown;
 }
 
-/** Objects are matched by kind and name: the namespace is what environments differ by. */
-const keyOf = (o: KubeObject) => `${o.kind} ${o.metadata.name}`;
+/**
+ * What a namespace is for, e.g. `{ "shop-dev": "app", "shop-dev-system": "system" }`: objects are
+ * matched across environments by kind, namespace role and name, since the namespace names differ.
+ */
+export type NamespaceRoles = Readonly<Record<string, string>>;
+
+function keyOf(o: KubeObject, roles: NamespaceRoles): string {
+  const ns = o.metadata.namespace;
+  return ns === undefined ? `${o.kind} ${o.metadata.name}` : `${o.kind} ${roles[ns] ?? ns}/${o.metadata.name}`;
+}
 
 function flatten(value: unknown, prefix: string, out: Map<string, unknown>): void {
   if (value !== null && typeof value === 'object') {
@@ -40,9 +48,18 @@ export function diffFields(a: KubeObject, b: KubeObject): FieldDiff[] {
 }
 
 /** What differs between environment A and environment B, object by object, in a stable order. */
-export function diffObjects(a: readonly KubeObject[], b: readonly KubeObject[]): ObjectDiff[] {
-  const ma = new Map(a.map((o) => [keyOf(o), o]));
-  const mb = new Map(b.map((o) => [keyOf(o), o]));
+export function diffObjects(a: readonly KubeObject[], b: readonly KubeObject[], rolesA: NamespaceRoles = {}, rolesB: NamespaceRoles = {}): ObjectDiff[] {
+  const index = (objects: readonly KubeObject[], roles: NamespaceRoles) => {
+    const m = new Map<string, KubeObject>();
+    for (const o of objects) {
+      const k = keyOf(o, roles);
+      if (m.has(k)) throw new Error(`two objects match as "${k}"; give their namespaces distinct roles`);
+      m.set(k, o);
+    }
+    return m;
+  };
+  const ma = index(a, rolesA);
+  const mb = index(b, rolesB);
   const keys = [...new Set([...ma.keys(), ...mb.keys()])].sort();
   const out: ObjectDiff[] = [];
   for (const k of keys) {

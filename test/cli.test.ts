@@ -134,10 +134,18 @@ describe('diff command line', () => {
     const code = diffMain(['dev', 'prod'], (s) => (out += s), () => undefined);
     expect(code).toBe(0);
     expect(out).toMatch(/^--- dev\n\+\+\+ prod\n/);
-    expect(out).toMatch(/^~ HorizontalPodAutoscaler web\n(?: {4}.*\n)*? {4}spec\.minReplicas: 1 -> 3$/m);
+    expect(out).toMatch(/^~ HorizontalPodAutoscaler app\/web\n(?: {4}.*\n)*? {4}spec\.minReplicas: 1 -> 3$/m);
     expect(out).toMatch(/^\+ PriorityClass shop-prod-high \(only in prod\)$/m);
     expect(out).toMatch(/^- PriorityClass shop-dev-high \(only in dev\)$/m);
     expect(out).toMatch(/\d+ added, \d+ removed, \d+ changed\n$/);
+  });
+
+  it('matches objects by namespace role, so the app and system namespaces do not hide each other', () => {
+    let out = '';
+    diffMain(['staging', 'prod'], (s) => (out += s), () => undefined);
+    expect(out).toMatch(/^~ ResourceQuota app\/quota\n(?: {4}.*\n)*? {4}spec\.hard\.requests\.cpu: "8" -> "24"$/m);
+    expect(out).toMatch(/^~ LimitRange app\/limits$/m);
+    expect(out).not.toMatch(/^~ ResourceQuota system\/quota$/m);
   });
 
   it('needs exactly two environments', () => {
