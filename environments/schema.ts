@@ -85,7 +85,7 @@ const cidr = rule((v) => cidrProblem(v, 4));
 
 const clusterSchema = z.strictObject({
   kind: z.enum(['minikube', 'gke']),
-  /** The Kubernetes minor the charts target: 1.28. */
+  /** The version minikube starts (the charts target 1.28 APIs); GKE clusters follow their release channel. */
   kubernetesVersion: z.string().regex(/^1\.28\.\d+$/, 'is not a 1.28 patch version such as "1.28.15" (the charts target Kubernetes 1.28)'),
   minikube: z.strictObject({
     profile: label,
