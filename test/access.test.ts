@@ -1,5 +1,5 @@
 import { AccessRule, ServiceAccess, ServiceAccessProps, ValidationError } from '../constructs';
-import { KubeObject, find, scope, synth } from './support/synth';
+import { KubeObject, expectValidationError, find, scope, synth } from './support/synth';
 
 const LABELS = { 'app.kubernetes.io/name': 'log-agent', 'app.kubernetes.io/instance': 'log-agent', 'app.kubernetes.io/managed-by': 'cdk8s' };
 const READ_CONFIG: AccessRule = { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] };
@@ -11,14 +11,7 @@ function access(props: Partial<ServiceAccessProps> = {}, namespace = 'test'): Ku
 }
 
 function rejects(props: Partial<ServiceAccessProps>, message: RegExp, namespace = 'test'): void {
-  let error: unknown;
-  try {
-    new ServiceAccess(scope(namespace), 'access', { name: 'log-agent', serviceAccountName: 'log-agent', ...props });
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as Error).message).toMatch(message);
+  expectValidationError(() => new ServiceAccess(scope(namespace), 'access', { name: 'log-agent', serviceAccountName: 'log-agent', ...props }), message);
 }
 
 test('by default: only a ServiceAccount, token not mounted, no permissions', () => {

@@ -1,5 +1,5 @@
-import { Autoscaler, AutoscalerProps, ValidationError } from '../constructs';
-import { KubeObject, find, scope, synth } from './support/synth';
+import { Autoscaler, AutoscalerProps } from '../constructs';
+import { KubeObject, expectValidationError, find, scope, synth } from './support/synth';
 
 const TARGET = { kind: 'Deployment', name: 'web' } as const;
 
@@ -8,14 +8,7 @@ function hpa(props: Partial<AutoscalerProps> = {}): KubeObject {
 }
 
 function rejects(props: Partial<AutoscalerProps>, message: RegExp): void {
-  let error: unknown;
-  try {
-    new Autoscaler(scope(), 'hpa', { name: 'web', target: TARGET, minReplicas: 2, maxReplicas: 10, ...props });
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as Error).message).toMatch(message);
+  expectValidationError(() => new Autoscaler(scope(), 'hpa', { name: 'web', target: TARGET, minReplicas: 2, maxReplicas: 10, ...props }), message);
 }
 
 const cpu = (n: number) => ({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: n } } });

@@ -1,20 +1,11 @@
-import { AppConfig, AppConfigProps, SecretReference, ValidationError, injectionHash } from '../constructs';
-import { KubeObject, find, scope, synth } from './support/synth';
+import { AppConfig, AppConfigProps, SecretReference, injectionHash } from '../constructs';
+import { KubeObject, expectValidationError, find, scope, synth } from './support/synth';
 
 function config(props: Partial<AppConfigProps> = {}): KubeObject {
   return find(synth((chart) => new AppConfig(chart, 'config', { name: 'web', configMapName: 'web-config', ...props })), 'ConfigMap');
 }
 
-function rejects(fn: () => unknown, message: RegExp): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as Error).message).toMatch(message);
-}
+const rejects = expectValidationError;
 
 describe('AppConfig', () => {
   test('literals and files in one ConfigMap with a stable name (no hash suffix) and standard labels', () => {

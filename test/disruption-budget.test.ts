@@ -1,5 +1,5 @@
-import { DisruptionBudget, DisruptionBudgetProps, ValidationError } from '../constructs';
-import { KubeObject, find, scope, synth } from './support/synth';
+import { DisruptionBudget, DisruptionBudgetProps } from '../constructs';
+import { KubeObject, expectValidationError, find, scope, synth } from './support/synth';
 
 const SELECTOR = { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web' };
 
@@ -8,14 +8,7 @@ function pdb(props: Partial<DisruptionBudgetProps> = {}): KubeObject {
 }
 
 function rejects(props: Partial<DisruptionBudgetProps>, message: RegExp): void {
-  let error: unknown;
-  try {
-    new DisruptionBudget(scope(), 'pdb', { name: 'web', selector: SELECTOR, ...props });
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as Error).message).toMatch(message);
+  expectValidationError(() => new DisruptionBudget(scope(), 'pdb', { name: 'web', selector: SELECTOR, ...props }), message);
 }
 
 test('defaults: maxUnavailable 1 and unhealthyPodEvictionPolicy AlwaysAllow', () => {

@@ -1,5 +1,5 @@
-import { NetworkService, NetworkServiceProps, ValidationError } from '../constructs';
-import { KubeObject, find, scope, synth } from './support/synth';
+import { NetworkService, NetworkServiceProps } from '../constructs';
+import { KubeObject, expectValidationError, find, scope, synth } from './support/synth';
 
 const SELECTOR = { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web' };
 const LABELS = { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web', 'app.kubernetes.io/managed-by': 'cdk8s' };
@@ -10,14 +10,7 @@ function service(props: Partial<NetworkServiceProps>): KubeObject[] {
 }
 
 function rejects(props: Partial<NetworkServiceProps>, message: RegExp): void {
-  let error: unknown;
-  try {
-    new NetworkService(scope(), 'svc', { name: 'web', selector: SELECTOR, ports: [HTTP], ...props });
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as Error).message).toMatch(message);
+  expectValidationError(() => new NetworkService(scope(), 'svc', { name: 'web', selector: SELECTOR, ports: [HTTP], ...props }), message);
 }
 
 describe('kinds', () => {

@@ -1,5 +1,5 @@
-import { ContainerSpec, ValidationError, WebService, WebServiceProps } from '../constructs';
-import { KubeObject, find, podSpec, scope, synth } from './support/synth';
+import { ContainerSpec, WebService, WebServiceProps } from '../constructs';
+import { KubeObject, expectValidationError, find, podSpec, scope, synth } from './support/synth';
 
 const RESOURCES = { cpu: { request: '100m' }, memory: { request: '64Mi', limit: '128Mi' } };
 const app: ContainerSpec = {
@@ -24,14 +24,7 @@ function web(props: Partial<WebServiceProps> = {}): KubeObject[] {
 }
 
 function rejects(props: Partial<WebServiceProps>, message: RegExp): void {
-  let error: unknown;
-  try {
-    new WebService(scope(), 'web', { ...IDENTITY, containers: [app], ...props });
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as Error).message).toMatch(message);
+  expectValidationError(() => new WebService(scope(), 'web', { ...IDENTITY, containers: [app], ...props }), message);
 }
 
 describe('defaults', () => {

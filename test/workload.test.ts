@@ -1,10 +1,10 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AppConfig, ContainerSpec, NodePool, SecretReference, ValidationError, WebService, WebServiceProps,
+  AppConfig, ContainerSpec, NodePool, SecretReference, WebService, WebServiceProps,
   allowHostPaths, basePodProps, podIdentity, renderPod,
 } from '../constructs';
-import { KubeObject, RESTRICTED, find, podSpec, scope, synth } from './support/synth';
+import { KubeObject, RESTRICTED, expectValidationError, find, podSpec, scope, synth } from './support/synth';
 
 /**
  * The shared pod layer (`renderPod`), exercised through WebService (a Deployment) and, for what
@@ -31,16 +31,7 @@ function pod(props: Partial<WebServiceProps> = {}, build?: (chart: Chart) => Par
 }
 
 /** Runs `fn`, asserts that it throws a ValidationError and that its message matches. */
-function rejects(fn: () => unknown, message: RegExp): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as Error).message).toMatch(message);
-}
+const rejects = expectValidationError;
 
 /** A WebService "web" in a fresh chart: the construct path in messages is "test/web". */
 function build(props: Partial<WebServiceProps>, container: Partial<ContainerSpec> = {}): () => unknown {

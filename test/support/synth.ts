@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ValidationError } from '../../constructs/lib/errors';
 
 /** A synthesized Kubernetes object as plain JSON; loosely typed so tests can reach any field. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -40,3 +41,15 @@ export const RESTRICTED = {
   runAsNonRoot: true,
   seccompProfile: { type: 'RuntimeDefault' },
 };
+
+/** Runs `fn` and asserts that it throws a ValidationError whose message matches. */
+export function expectValidationError(fn: () => unknown, message: RegExp): void {
+  let error: unknown;
+  try {
+    fn();
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ValidationError);
+  expect((error as Error).message).toMatch(message);
+}
