@@ -42,7 +42,10 @@ export interface StackConfig {
   readonly kubeContext?: string;
   /** The nodes of `kubeContext`, control-plane node first. @default - minikube's names for the context */
   readonly nodeNames?: readonly string[];
-  /** Certificate and key for the `secret-config` TLS source, as Pulumi secrets. */
+  /**
+   * Certificate and key, as Pulumi secrets: the `secret-config` TLS source, or one's own instead of
+   * the generated certificate of the `self-signed` source.
+   */
   readonly tls?: { readonly cert: pulumi.Output<string>; readonly key: pulumi.Output<string> };
   /** The database password, as a Pulumi secret. @default - generated */
   readonly dbPassword?: pulumi.Output<string>;
@@ -163,18 +166,23 @@ export function parseStackConfig(env: EnvironmentValues, raw: RawConfig): StackC
     }
   }
 
-  // TLS from secret config: both halves, PEM-encoded, exactly when the environment asks for them.
+  // TLS from secret config: both halves, PEM-encoded. Required when the environment's source is
+  // secret-config; optional for self-signed, where a certificate of one's own (an existing cluster
+  // with its own CA, or one where the tls provider cannot be installed) replaces the generated one.
   let tls: StackConfig['tls'];
   const source = env.ingress.tls.source;
   const cert = text('tlsCert');
   const key = text('tlsKey');
-  if (source === 'secret-config') {
+  const pemFix = (k: string) => `run "pulumi config set --secret ${full(k as ConfigKey)} < ${k === 'tlsCert' ? 'tls.crt' : 'tls.key'}"`;
+  if (source === 'secret-config' || (source === 'self-signed' && (cert !== undefined || key !== undefined))) {
     for (const [k, v, pem, what] of [['tlsCert', cert, CERTIFICATE_PEM, 'a PEM certificate (-----BEGIN CERTIFICATE-----)'], ['tlsKey', key, PRIVATE_KEY_PEM, 'a PEM private key (-----BEGIN PRIVATE KEY-----)']] as const) {
-      if (v === undefined) fail(full(k), '(unset)', 'is required: the environment\'s TLS source is secret-config', `run "pulumi config set --secret ${full(k)} < ${k === 'tlsCert' ? 'tls.crt' : 'tls.key'}"`);
-      else if (!pem.test(v)) fail(full(k), '(value not shown)', `is not ${what}`, `run "pulumi config set --secret ${full(k)} < ${k === 'tlsCert' ? 'tls.crt' : 'tls.key'}"`);
+      if (v === undefined) {
+        if (source === 'secret-config') fail(full(k), '(unset)', 'is required: the environment\'s TLS source is secret-config', pemFix(k));
+        else fail(full(k), '(unset)', `is required with ${full(k === 'tlsCert' ? 'tlsKey' : 'tlsCert')}: a certificate of one's own replaces the self-signed one only with both halves`, `${pemFix(k)}, or remove both to have one generated`);
+      } else if (!pem.test(v)) fail(full(k), '(value not shown)', `is not ${what}`, pemFix(k));
     }
     if (cert !== undefined && key !== undefined) tls = { cert: pulumi.secret(cert), key: pulumi.secret(key) };
-  } else {
+  } else if (source !== 'self-signed') {
     for (const k of ['tlsCert', 'tlsKey'] as const) {
       if (has(k)) fail(full(k), '(value not shown)', `is not used: the environment's TLS source is ${source}`, `remove it with "pulumi config rm ${full(k)}"`);
     }

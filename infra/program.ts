@@ -72,15 +72,20 @@ function minikube(values: EnvironmentValues, config: StackConfig, pools: NodePoo
 
 function tlsSource(values: EnvironmentValues, config: StackConfig): TlsSecretSource {
   const { source, secretName } = values.ingress.tls;
+  // A certificate from config wins over generating one (config.ts allows it for self-signed only as a pair).
+  if ((source === 'self-signed' || source === 'secret-config') && config.tls) return { source: 'secret-config', secretName, cert: config.tls.cert, key: config.tls.key };
   if (source === 'self-signed') return { source, secretName, host: values.ingress.host };
-  if (source === 'secret-config') return { source, secretName, cert: config.tls!.cert, key: config.tls!.key };
   return { source: 'cert-manager' };
 }
 
-/** Declares everything of the environment named like the stack, and returns the stack outputs. */
-export function deployStack(stack: string): StackOutputs {
+/**
+ * Declares everything of the environment named like the stack, and returns the stack outputs.
+ * `sets` overrides environment values as `npm run synth -- --set` does (an inline Automation API
+ * program can pass them; the CLI program uses the environment as written).
+ */
+export function deployStack(stack: string, sets: readonly string[] = []): StackOutputs {
   // Everything that can be wrong with the inputs is found here, before any resource is declared.
-  const values = loadEnvironment(stack);
+  const values = loadEnvironment(stack, sets);
   const config = readStackConfig(values);
   const pools = values.nodePools.map((p) => new NodePool(p as NodePoolSpec));
   const { objects } = synthesizeEnvironment(values);

@@ -113,9 +113,21 @@ describe('parseStackConfig', () => {
     expect(message).not.toContain('short"');
   });
 
-  test('fails when TLS config is given for an environment that does not use it', () => {
+  test('fails when TLS config is given for an environment whose certificate cert-manager issues', () => {
+    expect(refused(staging, raw({ ...GKE_CONFIG, 'k8s-stack:tlsCert': CERT }, ['k8s-stack:tlsCert']))).toBe(
+      'stack "staging": k8s-stack:tlsCert (value not shown) is not used: the environment\'s TLS source is cert-manager; remove it with "pulumi config rm k8s-stack:tlsCert"',
+    );
+  });
+
+  test('a certificate and key of one\'s own replace the self-signed certificate, as secrets', async () => {
+    const config = parseStackConfig(dev, raw({ 'k8s-stack:tlsCert': CERT, 'k8s-stack:tlsKey': KEY }, ['k8s-stack:tlsCert', 'k8s-stack:tlsKey']));
+    expect(await valueOf(config.tls!.cert)).toBe(CERT);
+    expect(await pulumi.isSecret(config.tls!.key)).toBe(true);
+  });
+
+  test('fails when only one half of a certificate of one\'s own is given for the self-signed source', () => {
     expect(refused(dev, raw({ 'k8s-stack:tlsCert': CERT }, ['k8s-stack:tlsCert']))).toBe(
-      'stack "dev": k8s-stack:tlsCert (value not shown) is not used: the environment\'s TLS source is self-signed; remove it with "pulumi config rm k8s-stack:tlsCert"',
+      'stack "dev": k8s-stack:tlsKey (unset) is required with k8s-stack:tlsCert: a certificate of one\'s own replaces the self-signed one only with both halves; run "pulumi config set --secret k8s-stack:tlsKey < tls.key", or remove both to have one generated',
     );
   });
 

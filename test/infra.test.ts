@@ -478,6 +478,38 @@ describe('stack dev (minikube)', () => {
   });
 });
 
+describe('stack dev into an existing cluster, with its own certificate and password (as the end-to-end suite runs it)', () => {
+  let run: Run;
+  const cert = '-----BEGIN CERTIFICATE-----\nOWN-CERT\n-----END CERTIFICATE-----\n';
+  const key = '-----BEGIN PRIVATE KEY-----\nOWN-KEY\n-----END PRIVATE KEY-----\n';
+  beforeAll(async () => {
+    run = await runStack('dev', {
+      'k8s-stack:kubeContext': 'local',
+      'k8s-stack:nodeNames': '["n1","n2","n3"]',
+      'k8s-stack:dbPassword': CONFIG_PASSWORD,
+      'k8s-stack:tlsCert': cert,
+      'k8s-stack:tlsKey': key,
+    }, ['k8s-stack:dbPassword', 'k8s-stack:tlsCert', 'k8s-stack:tlsKey']);
+  });
+
+  test('needs only the kubernetes provider: no command, random or tls resource', () => {
+    const packages = new Set(run.regs.filter((r) => r.custom).map((r) => r.type.split(':')[0] === 'pulumi' ? r.type.split(':')[2] : r.type.split(':')[0]));
+    expect([...packages].sort()).toEqual(['kubernetes']);
+  });
+
+  test('puts the configured certificate into the TLS Secret, as a secret', () => {
+    const secret = k8sResources(run).find((r) => r.inputs.kind === 'Secret' && r.inputs.type === 'kubernetes.io/tls')!;
+    expect(isSecretValue(secret.inputs.stringData)).toBe(true);
+    expect(reveal(secret.inputs.stringData)).toEqual({ 'tls.crt': cert, 'tls.key': key });
+    expect(run.outputs.tlsSecret).toEqual({ name: 'shop-tls', source: 'self-signed' });
+  });
+
+  test('patches the named nodes of the existing context', () => {
+    expect(one(run, 'pulumi:providers:kubernetes').inputs.context).toBe('local');
+    expect(ofType(run, 'kubernetes:core/v1:NodePatch').map((p) => p.inputs.metadata.name).sort()).toEqual(['n1', 'n2', 'n3']);
+  });
+});
+
 describe.each(['staging', 'prod'])('stack %s (GKE)', (stack) => {
   beforeAll(() => ensureRun(stack));
   const run = () => runOf(stack);

@@ -1,0 +1,286 @@
+/**
+ * The scenarios that run the synthesized YAML on the local control plane: server-side validation
+ * on the API servers of both Kubernetes versions, convergence of dev as the README applies it
+ * (scheduling, claims, DaemonSets, zones, Jobs, quotas, a drain), and Pod Security admission.
+ */
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Toleration } from '../../constructs/node-pool';
+import { ENVIRONMENTS, EnvironmentValues, loadEnvironment } from '../../environments';
+import { GKE_REGULAR_VERSION, KUBERNETES_VERSION } from '../../toolchain/pins';
+import { livePods, nodesAdmitting, quantity, recentWarnings, workloadProblems } from './checks';
+import { ClusterState, ZONE_LABEL, down, up } from './cluster';
+import { CommandResult, KubeClient, KubeObject, kubectl, kubectlOk, runTool, sleep, waitFor } from './kube';
+import { startProvisioner } from './provisioner';
+import { CLUSTERS, E2eContext } from './suite';
+
+const POOL_LABEL = 'k8s-stack.io/pool';
+
+/** kubectl succeeded and printed no warning (Pod Security warnings included). */
+function clean(r: CommandResult, what: string): void {
+  const warnings = r.stderr.split('\n').filter((l) => /^Warning:/i.test(l));
+  if (r.status !== 0) throw new Error(`${what}: kubectl exited ${r.status}:\n${r.stderr.trim() || r.stdout.trim()}`);
+  if (warnings.length) throw new Error(`${what}: ${warnings.length} warning(s):\n${warnings.join('\n')}`);
+}
+
+const objectCount = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8').split(/^---$/m).filter((d) => /^kind:/m.test(d)).length).reduce((a, b) => a + b, 0);
+
+/** Every environment on the 1.28 API server; the GKE environments also on the newest GKE REGULAR minor. */
+export async function validateScenario(ctx: E2eContext): Promise<void> {
+  const { suite, bin, root } = ctx;
+  const gkeEnvs = ENVIRONMENTS.filter((e) => loadEnvironment(e).cluster.kind === 'gke');
+  const plans = [
+    { name: CLUSTERS.validateOld, apiServer: 'kube-apiserver', version: KUBERNETES_VERSION, envs: ENVIRONMENTS },
+    { name: CLUSTERS.validateNew, apiServer: `kube-apiserver-${GKE_REGULAR_VERSION.split('.').slice(0, 2).join('.')}`, version: GKE_REGULAR_VERSION, envs: gkeEnvs },
+  ];
+  for (const plan of plans) {
+    suite.begin(`server-side validation on ${plan.version}`);
+    const state = await suite.step(`kube-apiserver ${plan.version} with etcd up on 127.0.0.1`, () => up({ name: plan.name, bin, apiServer: plan.apiServer, mode: 'api' }));
+    for (const env of plan.envs) {
+      const name = `dist/${env}: kubectl apply --server-side --dry-run=server on ${plan.version}: every object accepted, no warning`;
+      if (!state) {
+        suite.blocked(name, `the ${plan.version} API server did not start`);
+        continue;
+      }
+      await suite.step(name, () => {
+        const dir = path.join(root, 'dist', env);
+        // Namespaced objects validate only in namespaces that exist, so that layer is applied for real.
+        clean(kubectl(bin, state.kubeconfig, ['apply', '--server-side', '-f', path.join(dir, '00-namespaces.yaml')]), 'the namespaces');
+        const r = kubectl(bin, state.kubeconfig, ['apply', '--server-side', '--dry-run=server', '-f', dir]);
+        clean(r, `dist/${env}`);
+        const accepted = r.stdout.split('\n').filter((l) => /\(server dry run\)$/.test(l)).length;
+        const expected = objectCount(dir);
+        if (accepted !== expected) throw new Error(`dist/${env}: ${accepted} objects accepted, but the folder holds ${expected}:\n${r.stdout}`);
+        console.log(`     ${accepted} objects accepted`);
+      });
+    }
+    if (state && !ctx.keep) await suite.time(() => down(plan.name).then(() => undefined));
+  }
+}
+
+/** What the README tells a user to do: namespaces, the two Secrets, then `kubectl apply -f dist/<env>`. */
+function applyAsReadme(ctx: E2eContext, state: ClusterState, values: EnvironmentValues): void {
+  const kc = state.kubeconfig;
+  const dir = path.join(ctx.root, 'dist', values.name);
+  clean(kubectl(ctx.bin, kc, ['apply', '-f', path.join(dir, '00-namespaces.yaml')]), 'the namespaces');
+  clean(kubectl(ctx.bin, kc, ['-n', values.namespace, 'create', 'secret', 'generic', values.database.credentialsSecret,
+    `--from-literal=username=${values.app}`, `--from-literal=database=${values.app}`, `--from-literal=password=${randomBytes(18).toString('base64')}`]), 'the database Secret');
+  if (values.ingress.tls.source !== 'cert-manager') {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-tls-'));
+    try {
+      const r = runTool('/usr/bin', 'openssl', ['req', '-x509', '-nodes', '-days', '365', '-newkey', 'rsa:2048', '-keyout', path.join(tmp, 'tls.key'), '-out', path.join(tmp, 'tls.crt'), '-subj', `/CN=${values.ingress.host}`]);
+      if (r.status !== 0) throw new Error(`openssl req failed: ${r.stderr}`);
+      clean(kubectl(ctx.bin, kc, ['-n', values.namespace, 'create', 'secret', 'tls', values.ingress.tls.secretName, '--key', path.join(tmp, 'tls.key'), '--cert', path.join(tmp, 'tls.crt')]), 'the TLS Secret');
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  clean(kubectl(ctx.bin, kc, ['apply', '-f', dir]), `kubectl apply -f dist/${values.name}`);
+}
+
+const ownerKind = (p: KubeObject) => p.metadata.ownerReferences?.[0]?.kind;
+const nodeOf = (p: KubeObject) => String((p.spec as { nodeName?: string }).nodeName ?? '');
+
+async function evict(client: KubeClient, pod: KubeObject): Promise<{ status: number; message: string }> {
+  const r = await client.request<{ message?: string }>('POST', `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}/eviction`, {
+    apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace },
+  });
+  return { status: r.status, message: r.body?.message ?? '' };
+}
+
+/** dev applied for real and watched until it converges; then the Pod Security checks on the same cluster. */
+export async function convergeScenario(
+  ctx: E2eContext,
+  which: { converge: boolean; podSecurity: boolean },
+  podSecurity: (ctx: E2eContext, state: ClusterState, values: EnvironmentValues) => Promise<void>,
+): Promise<void> {
+  const { suite, bin } = ctx;
+  const values = loadEnvironment('dev');
+  const namespaces = [values.namespace, values.systemNamespace];
+  suite.begin('convergence of dist/dev');
+  const state = await suite.step(`local cluster shaped like dev up (etcd, kube-apiserver ${KUBERNETES_VERSION}, controller manager, scheduler, kwok nodes)`, () => up({ name: CLUSTERS.converge, bin, environment: values }));
+  if (!state) {
+    suite.blocked('convergence and Pod Security scenarios', 'the local cluster did not start');
+    return;
+  }
+  const client = new KubeClient(state);
+  const provisioner = startProvisioner(client, values.storage.provisioner);
+  const converged = (what: string, timeoutMs = 180_000) => waitFor(what, async () => {
+    if (provisioner.error()) throw provisioner.error();
+    return (await workloadProblems(client, namespaces)).length === 0;
+  }, timeoutMs, async () => `${(await workloadProblems(client, namespaces)).join('\n')}\nwarning events:\n${await recentWarnings(client, namespaces)}`);
+
+  try {
+    if (which.converge) {
+      const applied = await suite.step('dist/dev applied as the README says: namespaces, the two Secrets, then kubectl apply -f dist/dev (no warning)', () => applyAsReadme(ctx, state, values));
+      const ok = applied !== undefined && await suite.step('converges: every Deployment Available, the StatefulSet ready with its claims bound, the DaemonSet ready', () => converged('dev to converge'));
+      if (!ok) {
+        suite.blocked('placement, zones, Jobs, quotas and drain', 'dev did not converge');
+      } else {
+        const nodes = await client.list('/api/v1/nodes');
+        await suite.step(`database pods run only on nodes of the "${values.database.nodePool}" pool`, async () => {
+          const dbPods = (await livePods(client, values.namespace)).filter((p) => ownerKind(p) === 'StatefulSet');
+          if (dbPods.length === 0) throw new Error('no StatefulSet pod found');
+          const poolOf = new Map(nodes.map((n) => [n.metadata.name, n.metadata.labels?.[POOL_LABEL]]));
+          const misplaced = dbPods.filter((p) => poolOf.get(nodeOf(p)) !== values.database.nodePool);
+          if (misplaced.length) throw new Error(misplaced.map((p) => `${p.metadata.name} on ${nodeOf(p)} (pool ${String(poolOf.get(nodeOf(p)))})`).join('\n'));
+        });
+        await suite.step('the DaemonSet runs one pod on exactly the nodes its tolerations admit', async () => {
+          const sets = await client.list(`/apis/apps/v1/namespaces/${values.systemNamespace}/daemonsets`);
+          if (sets.length === 0) throw new Error(`no DaemonSet in ${values.systemNamespace}`);
+          for (const ds of sets) {
+            const tolerations = ((ds.spec as { template: { spec: { tolerations?: Toleration[] } } }).template.spec.tolerations ?? []);
+            const expected = nodesAdmitting(nodes, tolerations);
+            const actual = (await livePods(client, values.systemNamespace)).filter((p) => p.metadata.ownerReferences?.some((o) => o.kind === 'DaemonSet' && o.name === ds.metadata.name)).map(nodeOf).sort();
+            if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new Error(`DaemonSet ${ds.metadata.name}: pods on [${actual.join(', ')}], expected one on each of [${expected.join(', ')}]`);
+          }
+        });
+        await suite.step('replicated pods spread over zones (web and api scaled to 2, as their autoscalers would under load)', async () => {
+          const deployments = (await client.list(`/apis/apps/v1/namespaces/${values.namespace}/deployments`)).map((d) => d.metadata.name);
+          kubectlOk(bin, state.kubeconfig, ['-n', values.namespace, 'scale', 'deployment', ...deployments, '--replicas=2']);
+          await converged('the scaled Deployments');
+          const zoneOf = new Map(nodes.map((n) => [n.metadata.name, n.metadata.labels?.[ZONE_LABEL]]));
+          const pods = await livePods(client, values.namespace);
+          for (const d of deployments) {
+            const zones = pods.filter((p) => p.metadata.labels?.['app.kubernetes.io/name'] === d).map((p) => zoneOf.get(nodeOf(p)));
+            if (zones.length !== 2 || new Set(zones).size !== 2) throw new Error(`Deployment ${d}: replicas in zones [${zones.join(', ')}], expected two different zones`);
+          }
+        });
+        await suite.step('a Job created from each CronJob completes, and the claims it mounts bind', async () => {
+          const cronJobs = (await Promise.all(namespaces.map((ns) => client.list(`/apis/batch/v1/namespaces/${ns}/cronjobs`)))).flat();
+          if (cronJobs.length === 0) throw new Error('no CronJob found');
+          for (const cj of cronJobs) {
+            const ns = cj.metadata.namespace!;
+            const job = `${cj.metadata.name}-e2e`;
+            kubectlOk(bin, state.kubeconfig, ['-n', ns, 'create', 'job', `--from=cronjob/${cj.metadata.name}`, job]);
+            await waitFor(`Job ${ns}/${job} to complete`, async () => {
+              const j = await client.get(`/apis/batch/v1/namespaces/${ns}/jobs/${job}`);
+              const conds = (j?.status?.conditions ?? []) as Array<{ type: string; status: string; message?: string }>;
+              const failed = conds.find((c) => c.type === 'Failed' && c.status === 'True');
+              if (failed) throw new Error(`Job ${job} failed: ${failed.message ?? ''}`);
+              return conds.some((c) => c.type === 'Complete' && c.status === 'True');
+            }, 120_000, () => recentWarnings(client, [ns]));
+            const claims = ((cj.spec as { jobTemplate: { spec: { template: { spec: { volumes?: Array<{ persistentVolumeClaim?: { claimName: string } }> } } } } }).jobTemplate.spec.template.spec.volumes ?? [])
+              .flatMap((v) => (v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : []));
+            for (const c of claims) {
+              const pvc = await client.get(`/api/v1/namespaces/${ns}/persistentvolumeclaims/${c}`);
+              if ((pvc?.status as { phase?: string } | undefined)?.phase !== 'Bound') throw new Error(`claim ${ns}/${c} of CronJob ${cj.metadata.name} is not Bound`);
+            }
+          }
+        });
+        await suite.step('quota usage stays within every ResourceQuota, and the quotas count what runs', async () => {
+          let counted = 0;
+          for (const ns of namespaces) {
+            for (const q of await client.list(`/api/v1/namespaces/${ns}/resourcequotas`)) {
+              const { hard = {}, used = {} } = (q.status ?? {}) as { hard?: Record<string, string>; used?: Record<string, string> };
+              if (Object.keys(hard).length === 0) throw new Error(`ResourceQuota ${ns}/${q.metadata.name} has no status yet`);
+              for (const [k, limit] of Object.entries(hard)) {
+                if (quantity(used[k] ?? '0') > quantity(limit)) throw new Error(`ResourceQuota ${ns}/${q.metadata.name}: ${k} used ${used[k]} exceeds ${limit}`);
+                if (k === 'pods' || k === 'count/pods') counted += quantity(used[k] ?? '0');
+              }
+            }
+          }
+          if (counted === 0) throw new Error('no quota counts any pod: the quotas are not enforced on what runs');
+        });
+        await suite.step('drain through the eviction API: PodDisruptionBudgets refuse what they protect, the rest is evicted', () => drainScenario(ctx, state, client, values, converged));
+      }
+    }
+    if (which.podSecurity) await podSecurity(ctx, state, values);
+  } finally {
+    await provisioner.stop();
+    if (!ctx.keep) await suite.time(() => down(CLUSTERS.converge).then(() => undefined));
+  }
+}
+
+/**
+ * Drains the general-pool nodes one after the other as `kubectl drain` does (cordon, then evict
+ * everything but DaemonSet pods). The first drain's evictions all proceed; its pods move to the
+ * second node. Draining that one too leaves the replacements nowhere to go, so each budget allows
+ * one eviction and must refuse the next.
+ */
+async function drainScenario(ctx: E2eContext, state: ClusterState, client: KubeClient, values: EnvironmentValues, converged: (what: string) => Promise<unknown>): Promise<void> {
+  const ns = values.namespace;
+  const pool = values.web.nodePool;
+  const general = (await client.list('/api/v1/nodes')).filter((n) => n.metadata.labels?.[POOL_LABEL] === pool).map((n) => n.metadata.name).sort();
+  if (general.length < 2) throw new Error(`the "${pool}" pool has ${general.length} node(s); the drain needs two`);
+  const budgetsSettled = () => waitFor('PodDisruptionBudget status', async () => (await client.list(`/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets`))
+    .every((b) => num(b.status?.observedGeneration) >= num(b.metadata.generation) && num(b.status?.currentHealthy) >= num(b.status?.desiredHealthy) && num(b.status?.expectedPods) > 0), 60_000);
+  const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+  const drain = async (node: string) => {
+    kubectlOk(ctx.bin, state.kubeconfig, ['cordon', node]);
+    await budgetsSettled();
+    const pods = (await livePods(client, ns)).filter((p) => nodeOf(p) === node && ownerKind(p) !== 'DaemonSet').sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    const results = [];
+    for (const p of pods) results.push({ pod: p, ...(await evict(client, p)) });
+    return results;
+  };
+  const lines: string[] = [];
+  try {
+    const first = await drain(general[0]);
+    const refusedFirst = first.filter((r) => r.status !== 201);
+    if (first.length === 0) throw new Error(`no pod to evict on ${general[0]}`);
+    if (refusedFirst.length) throw new Error(`draining ${general[0]} (the other node free): evictions refused: ${refusedFirst.map((r) => `${r.pod.metadata.name}: HTTP ${r.status} ${r.message}`).join('; ')}`);
+    lines.push(`${general[0]}: ${first.length} pods evicted`);
+    await converged(`the pods evicted from ${general[0]} to come back on ${general[1]}`);
+
+    const second = await drain(general[1]);
+    const refused = second.filter((r) => r.status === 429);
+    const other = second.filter((r) => r.status !== 429 && r.status !== 201);
+    if (other.length) throw new Error(`unexpected eviction answers: ${other.map((r) => `${r.pod.metadata.name}: HTTP ${r.status} ${r.message}`).join('; ')}`);
+    if (refused.length === 0) throw new Error(`draining ${general[1]} with nowhere left to go: no eviction was refused (${second.map((r) => `${r.pod.metadata.name}: ${r.status}`).join(', ')})`);
+    const budgets = await client.list(`/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets`);
+    for (const r of refused) {
+      if (!/disruption budget/i.test(r.message)) throw new Error(`${r.pod.metadata.name}: refused for another reason: ${r.message}`);
+      const covering = budgets.filter((b) => Object.entries(((b.spec as { selector?: { matchLabels?: Record<string, string> } }).selector?.matchLabels) ?? {}).every(([k, v]) => r.pod.metadata.labels?.[k] === v));
+      if (covering.length === 0 || covering.some((b) => num(b.status?.disruptionsAllowed) !== 0)) throw new Error(`${r.pod.metadata.name} was refused, but no budget covering it is at zero disruptions allowed`);
+    }
+    for (const r of second.filter((x) => x.status === 201)) {
+      const p = await client.get(`/api/v1/namespaces/${ns}/pods/${r.pod.metadata.name}`);
+      if (p && p.metadata.uid === r.pod.metadata.uid && !p.metadata.deletionTimestamp) throw new Error(`${r.pod.metadata.name}: eviction accepted but the pod is still there`);
+    }
+    lines.push(`${general[1]}: ${second.length - refused.length} evicted, ${refused.length} refused by their budgets (${refused.map((r) => r.pod.metadata.name).join(', ')})`);
+  } finally {
+    for (const n of general) kubectl(ctx.bin, state.kubeconfig, ['uncordon', n]);
+  }
+  await converged('the workloads after the drain');
+  console.log(lines.map((l) => `     ${l}`).join('\n'));
+}
+
+/** A pod that meets the restricted profile, and the same pod made privileged. */
+function testPod(ns: string, privileged: boolean): string {
+  return JSON.stringify({
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name: privileged ? 'e2e-privileged' : 'e2e-restricted', namespace: ns },
+    spec: {
+      securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [{
+        name: 'main', image: 'registry.k8s.io/pause:3.9',
+        resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '10m', memory: '16Mi' } },
+        securityContext: privileged
+          ? { privileged: true }
+          : { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
+      }],
+    },
+  });
+}
+
+export async function podSecurityScenario(ctx: E2eContext, state: ClusterState, values: EnvironmentValues): Promise<void> {
+  const { suite, bin } = ctx;
+  suite.begin('Pod Security admission');
+  const ns = values.namespace;
+  const existing = await new KubeClient(state).get(`/api/v1/namespaces/${ns}`);
+  if (!existing) clean(kubectl(bin, state.kubeconfig, ['apply', '-f', path.join(ctx.root, 'dist', values.name, '00-namespaces.yaml')]), 'the namespaces');
+  await suite.step(`a pod that meets the restricted profile is accepted in ${ns} (positive control, server dry run)`, () => {
+    clean(kubectl(bin, state.kubeconfig, ['apply', '--dry-run=server', '-f', '-'], { input: testPod(ns, false) }), 'the restricted pod');
+  });
+  await suite.step(`a privileged pod is rejected by the API server in ${ns} (negative control)`, async () => {
+    const r = kubectl(bin, state.kubeconfig, ['apply', '-f', '-'], { input: testPod(ns, true) });
+    if (r.status === 0) throw new Error(`the privileged pod was accepted:\n${r.stdout}${r.stderr}`);
+    if (!/violates PodSecurity "restricted/.test(r.stderr)) throw new Error(`rejected, but not by Pod Security admission:\n${r.stderr}`);
+    await sleep(200);
+    if (await new KubeClient(state).get(`/api/v1/namespaces/${ns}/pods/e2e-privileged`)) throw new Error('the privileged pod exists');
+    console.log(`     ${r.stderr.trim().split('\n')[0].slice(0, 200)}`);
+  });
+}
