@@ -195,6 +195,18 @@ describe('environment differences', () => {
     expect(shape('prod')).toEqual(shape('dev'));
   });
 
+  it('never makes the API server warn on apply: a namespace warns at the level it enforces, and audits restricted', () => {
+    // Found by the end-to-end suite: warn=restricted over enforce=privileged answered every apply
+    // with a Pod Security warning for the reviewed log-agent exception.
+    for (const env of ENVIRONMENTS) {
+      for (const ns of objectsOf(env).filter((o) => o.kind === 'Namespace')) {
+        const l = ns.metadata.labels as Record<string, string>;
+        expect({ env, ns: ns.metadata.name, warn: l['pod-security.kubernetes.io/warn'], audit: l['pod-security.kubernetes.io/audit'] })
+          .toEqual({ env, ns: ns.metadata.name, warn: l['pod-security.kubernetes.io/enforce'], audit: 'restricted' });
+      }
+    }
+  });
+
   it('is byte-identical between runs', () => {
     const again = synthesizeEnvironment(loadEnvironment('prod'));
     expect(again.files).toEqual(results.prod.files);

@@ -19,7 +19,7 @@ import * as path from 'path';
 import { NodePool, NodePoolSpec } from '../../constructs/node-pool';
 import { EnvironmentValues } from '../../environments';
 import { assignNodesToPools, minikubeNodeNames } from '../../infra/minikube-nodes';
-import { KubeClient, KubeEndpoint, KubeObject, waitFor } from './kube';
+import { Fatal, KubeClient, KubeEndpoint, KubeObject, waitFor } from './kube';
 
 /** The label and annotation kwok selects the nodes it plays by. */
 export const KWOK_ANNOTATION = 'kwok.x-k8s.io/node';
@@ -222,7 +222,7 @@ export async function up(opts: ClusterOptions): Promise<ClusterState> {
       '--unsafe-no-fsync', '--log-level', 'warn',
     ]);
     await waitFor('etcd to be healthy', async () => {
-      if (exited('etcd')) throw new Error(`etcd exited:\n${logTail('etcd')}`);
+      if (exited('etcd')) throw new Fatal(`etcd exited:\n${logTail('etcd')}`);
       const res = await fetch(`http://127.0.0.1:${etcdClient}/health`).catch(() => undefined);
       return res?.ok;
     }, 30_000);
@@ -245,20 +245,20 @@ export async function up(opts: ClusterOptions): Promise<ClusterState> {
       // The plugins a GKE or kubeadm cluster runs on top of the defaults (which include PodSecurity,
       // LimitRanger, ResourceQuota, Priority, DefaultStorageClass and the webhooks).
       '--enable-admission-plugins', 'NodeRestriction',
-      '--allow-privileged', 'true',
+      '--allow-privileged=true',
       '--service-account-issuer', 'https://kubernetes.default.svc.cluster.local',
       '--service-account-key-file', path.join(pki, 'sa.pub'),
       '--service-account-signing-key-file', path.join(pki, 'sa.key'),
       '--service-cluster-ip-range', '10.96.0.0/16',
       // The API server must not publish 127.0.0.1 as the endpoint of the kubernetes Service.
       '--endpoint-reconciler-type', 'none',
-      '--profiling', 'false',
+      '--profiling=false',
     ]);
     const caFile = path.join(pki, 'apiserver.crt');
     const kubeconfig = path.join(dir, 'kubeconfig');
     const server = `https://127.0.0.1:${apiPort}`;
     await waitFor('the API server certificate', async () => {
-      if (exited('kube-apiserver')) throw new Error(`kube-apiserver exited:\n${logTail('kube-apiserver')}`);
+      if (exited('kube-apiserver')) throw new Fatal(`kube-apiserver exited:\n${logTail('kube-apiserver')}`);
       return fs.existsSync(caFile);
     }, 60_000);
     fs.writeFileSync(kubeconfig, [
@@ -271,7 +271,7 @@ export async function up(opts: ClusterOptions): Promise<ClusterState> {
     const endpoint: KubeEndpoint = { server, token, caFile, kubeconfig };
     const client = new KubeClient(endpoint);
     await waitFor('the API server to be ready', async () => {
-      if (exited('kube-apiserver')) throw new Error(`kube-apiserver exited:\n${logTail('kube-apiserver')}`);
+      if (exited('kube-apiserver')) throw new Fatal(`kube-apiserver exited:\n${logTail('kube-apiserver')}`);
       return (await client.request('GET', '/readyz')).status === 200;
     }, 90_000, async () => logTail('kube-apiserver'));
 
@@ -302,7 +302,7 @@ export async function up(opts: ClusterOptions): Promise<ClusterState> {
       const region = values.cluster.kind === 'gke' ? values.cluster.gke!.region : 'local';
       for (const n of nodes) await client.create('/api/v1/nodes', nodeObject(n, region, opts.bareNodes ?? false));
       await waitFor(`${nodes.length} nodes to be Ready`, async () => {
-        for (const proc of ['kube-controller-manager', 'kube-scheduler', 'kwok']) if (exited(proc)) throw new Error(`${proc} exited:\n${logTail(proc)}`);
+        for (const proc of ['kube-controller-manager', 'kube-scheduler', 'kwok']) if (exited(proc)) throw new Fatal(`${proc} exited:\n${logTail(proc)}`);
         const list = await client.list('/api/v1/nodes');
         const ready = list.filter((n) => ((n.status?.conditions ?? []) as Array<{ type: string; status: string }>).some((c) => c.type === 'Ready' && c.status === 'True'));
         return ready.length === nodes.length;

@@ -95,6 +95,9 @@ export class KubeClient {
   }
 }
 
+/** Thrown by a probe when waiting longer cannot help (a process exited): ends the wait at once. */
+export class Fatal extends Error {}
+
 /** Polls `probe` until it returns something other than undefined or false, or the deadline passes. */
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number, explain?: () => Promise<string>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -104,6 +107,7 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
       const v = await probe();
       if (v !== undefined && v !== false) return v;
     } catch (e) {
+      if (e instanceof Fatal) throw e;
       last = e;
     }
     if (Date.now() > deadline) {

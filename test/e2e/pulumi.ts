@@ -47,7 +47,7 @@ export async function pulumiScenario(ctx: E2eContext): Promise<void> {
   const values = loadEnvironment('dev');
   const namespaces = [values.namespace, values.systemNamespace];
   suite.begin('the Pulumi engine (dev stack, existing-cluster mode)');
-  const state = await suite.step('local cluster shaped like dev up, its nodes bare (no pool labels or taints)', () => up({ name: CLUSTERS.pulumi, bin, environment: values, bareNodes: true }));
+  const state = await suite.value('local cluster shaped like dev up, its nodes bare (no pool labels or taints)', () => up({ name: CLUSTERS.pulumi, bin, environment: values, bareNodes: true }));
   if (!state) {
     suite.blocked('pulumi preview, up, preview --expect-no-changes, edit, export, destroy', 'the local cluster did not start');
     return;
@@ -91,7 +91,6 @@ export async function pulumiScenario(ctx: E2eContext): Promise<void> {
         'k8s-stack:tlsCert': { value: tlsCert, secret: true },
         'k8s-stack:tlsKey': { value: tlsKey, secret: true },
       });
-      return true;
     });
     if (!ready || !stack) {
       suite.blocked('pulumi preview, up, edit, export, destroy', 'the stack could not be created');
@@ -106,7 +105,7 @@ export async function pulumiScenario(ctx: E2eContext): Promise<void> {
       if (creates < 40) throw new Error(`preview plans ${creates} creates: ${JSON.stringify(r.changeSummary)}`);
       console.log(`     ${JSON.stringify(r.changeSummary)}`);
     });
-    const upped = previewed !== undefined && await suite.step('pulumi up converges, with the right stack outputs', async () => {
+    const upped = previewed && await suite.step('pulumi up converges, with the right stack outputs', async () => {
       const r = await s.up({ onOutput: log('up') });
       if (r.summary.result !== 'succeeded') throw new Error(`up: ${r.summary.result}`);
       const o = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, v.value]));

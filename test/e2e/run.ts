@@ -45,19 +45,18 @@ async function main(): Promise<number> {
   console.log(`e2e: Kubernetes ${KUBERNETES_VERSION} (and ${GKE_REGULAR_VERSION} for staging and prod), scenarios: ${[...only].join(', ')}`);
 
   suite.begin('toolchain');
-  const bin = await suite.step('toolchain built or cached (npm run toolchain)', () => ensureToolchain((l) => console.log(`     ${l}`)));
+  const bin = await suite.value('toolchain built or cached (npm run toolchain)', () => ensureToolchain((l) => console.log(`     ${l}`)));
   for (const [tool, why] of Object.entries(NOT_SERVED)) console.log(`     not in the toolchain: ${tool}: ${why}`);
   suite.begin('synth');
   const synthOk = await suite.step(`npm run synth writes dist/ for ${ENVIRONMENTS.join(', ')}`, () => {
     const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'synth/cli.ts'], { cwd: ROOT, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`synth failed (exit ${r.status}):\n${r.stderr}`);
-    return true;
   });
 
   // Clusters an interrupted earlier run left behind are stopped by their recorded pids.
   for (const name of Object.values(CLUSTERS)) await down(name);
 
-  const ready = bin !== undefined && synthOk !== undefined;
+  const ready = bin !== undefined && synthOk;
   const why = bin === undefined ? 'the toolchain did not build' : 'synth failed';
   const ctx: E2eContext = { suite, bin: bin ?? '', root: ROOT, keep };
   try {

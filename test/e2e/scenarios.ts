@@ -37,7 +37,7 @@ export async function validateScenario(ctx: E2eContext): Promise<void> {
   ];
   for (const plan of plans) {
     suite.begin(`server-side validation on ${plan.version}`);
-    const state = await suite.step(`kube-apiserver ${plan.version} with etcd up on 127.0.0.1`, () => up({ name: plan.name, bin, apiServer: plan.apiServer, mode: 'api' }));
+    const state = await suite.value(`kube-apiserver ${plan.version} with etcd up on 127.0.0.1`, () => up({ name: plan.name, bin, apiServer: plan.apiServer, mode: 'api' }));
     for (const env of plan.envs) {
       const name = `dist/${env}: kubectl apply --server-side --dry-run=server on ${plan.version}: every object accepted, no warning`;
       if (!state) {
@@ -100,7 +100,7 @@ export async function convergeScenario(
   const values = loadEnvironment('dev');
   const namespaces = [values.namespace, values.systemNamespace];
   suite.begin('convergence of dist/dev');
-  const state = await suite.step(`local cluster shaped like dev up (etcd, kube-apiserver ${KUBERNETES_VERSION}, controller manager, scheduler, kwok nodes)`, () => up({ name: CLUSTERS.converge, bin, environment: values }));
+  const state = await suite.value(`local cluster shaped like dev up (etcd, kube-apiserver ${KUBERNETES_VERSION}, controller manager, scheduler, kwok nodes)`, () => up({ name: CLUSTERS.converge, bin, environment: values }));
   if (!state) {
     suite.blocked('convergence and Pod Security scenarios', 'the local cluster did not start');
     return;
@@ -115,7 +115,7 @@ export async function convergeScenario(
   try {
     if (which.converge) {
       const applied = await suite.step('dist/dev applied as the README says: namespaces, the two Secrets, then kubectl apply -f dist/dev (no warning)', () => applyAsReadme(ctx, state, values));
-      const ok = applied !== undefined && await suite.step('converges: every Deployment Available, the StatefulSet ready with its claims bound, the DaemonSet ready', () => converged('dev to converge'));
+      const ok = applied && await suite.step('converges: every Deployment Available, the StatefulSet ready with its claims bound, the DaemonSet ready', () => converged('dev to converge'));
       if (!ok) {
         suite.blocked('placement, zones, Jobs, quotas and drain', 'dev did not converge');
       } else {

@@ -22,8 +22,8 @@ export class Suite {
     console.log(`\n== ${phase}`);
   }
 
-  /** Runs one step; returns its value, or undefined when it failed. */
-  public async step<T>(name: string, fn: () => Promise<T> | T): Promise<T | undefined> {
+  /** Runs one step that produces something; returns it, or undefined when the step failed. */
+  public async value<T>(name: string, fn: () => Promise<T> | T): Promise<T | undefined> {
     const t0 = Date.now();
     try {
       const value = await fn();
@@ -32,6 +32,19 @@ export class Suite {
     } catch (e) {
       this.record(name, false, t0, (e as Error).message ?? String(e));
       return undefined;
+    }
+  }
+
+  /** Runs one step; returns whether it passed. */
+  public async step(name: string, fn: () => Promise<unknown> | unknown): Promise<boolean> {
+    const t0 = Date.now();
+    try {
+      await fn();
+      this.record(name, true, t0);
+      return true;
+    } catch (e) {
+      this.record(name, false, t0, (e as Error).message ?? String(e));
+      return false;
     }
   }
 
