@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { AutoscalingProps } from '../constructs/autoscaler';
 import { AppConfig, SecretReference } from '../constructs/configuration';
 import { GuardedNamespace } from '../constructs/guarded-namespace';
+import { addLintWaivers } from '../constructs/lib/lint-waivers';
 import { NodeAgent } from '../constructs/node-agent';
 import { NodePool } from '../constructs/node-pool';
 import { PriorityClasses } from '../constructs/priority-classes';
@@ -24,6 +25,10 @@ export const PORTS = { web: 8080, api: 9898, db: 5432, dns: 53 } as const;
 
 /** Keys of the database credentials Secret (created by the Pulumi program, never here). */
 export const DB_SECRET_KEYS = ['database', 'password', 'username'];
+
+/** kube-score wants user and group ids above 10000; third-party images fix theirs. */
+const LOW_ID_CHECK = 'container-security-context-user-group-id';
+const POSTGRES_USER_REASON = 'postgres runs as the image\'s own user and group 70, which own the data directory; PostgreSQL refuses a data directory owned by another user, so existing volumes pin the id';
 
 /**
  * The reference application "shop", composed only from constructs/: an nginx web frontend that
@@ -103,6 +108,7 @@ export class ShopChart extends Chart {
     });
     const web = new WebService(this, 'web', {
       ...identity('web', 'frontend', v.web.image.tag),
+      lintWaivers: { kubeScore: { [LOW_ID_CHECK]: 'nginx-unprivileged runs as its own user and group 101, which own the files of the image' } },
       // Scale in one pod a minute: nginx is cheap to keep, and slow scale-in avoids flapping.
       ...replicated(v.web, { scaleDown: { stabilizationWindowSeconds: 300, podsPerPeriod: 1, periodSeconds: 60 } }),
       terminationGracePeriodSeconds: 30,
@@ -164,6 +170,7 @@ export class ShopChart extends Chart {
     const pgEnv = { POSTGRES_DB: 'database', POSTGRES_USER: 'username', POSTGRES_PASSWORD: 'password' };
     const db = new StatefulService(this, 'db', {
       ...identity('db', 'database', v.database.image.tag),
+      lintWaivers: { kubeScore: { [LOW_ID_CHECK]: POSTGRES_USER_REASON } },
       replicas: v.database.replicas,
       nodePool: this.nodePool(v.database.nodePool),
       priorityClassName: priorities.nameOf(v.database.priorityClass),
@@ -196,6 +203,7 @@ export class ShopChart extends Chart {
     });
     const backup = new ScheduledJob(this, 'db-backup', {
       ...identity('db-backup', 'backup', v.database.image.tag),
+      lintWaivers: { kubeScore: { [LOW_ID_CHECK]: POSTGRES_USER_REASON } },
       schedule: v.backup.schedule,
       timeZone: v.backup.timeZone,
       suspend: v.backup.suspend,
@@ -251,10 +259,11 @@ export class ShopChart extends Chart {
     if (v.ingress.tls.source === 'cert-manager') {
       // cert-manager answers ACME HTTP-01 challenges from solver pods in this namespace, reached
       // through the same ingress controller; without this, default-deny stalls every issuance.
-      namespace.allowFromIngressController({
+      const solver = namespace.allowFromIngressController({
         name: 'ingress-controller-to-acme-solver', to: { 'acme.cert-manager.io/http01-solver': 'true' }, ports: [8089],
         controllerNamespace: v.guardrails.ingressControllerNamespace,
       });
+      addLintWaivers(this, solver, { kubeScore: { 'networkpolicy-targets-pod': 'the ACME solver pods it admits exist only while cert-manager answers a challenge' } });
     }
     namespace.allowFlow({ name: 'web-to-api', from: web.identity.selector, to: api.identity.selector, ports: [PORTS.api] });
     namespace.allowFlow({ name: 'api-to-db', from: api.identity.selector, to: db.identity.selector, ports: [PORTS.db] });

@@ -127,7 +127,7 @@ export class BatchJob extends Construct {
       ttlAfterFinished: Duration.seconds(ttl),
     });
     const apiObject = ApiObject.of(this.job);
-    labelObject(apiObject, this.identity);
+    labelObject(apiObject, this.identity, this, props.lintWaivers);
     renderPod(this, { workload: this.job, templatePath: '/spec/template', hasSelector: false }, this.identity, props);
     patchJobRun(apiObject, '/spec', run);
     patchAdd(apiObject, '/spec/suspend', suspend);

@@ -8,6 +8,7 @@ export * from './web-service';
 export * from './workload';
 export { ValidationError } from './lib/errors';
 export * from './lib/labels';
+export { addLintWaivers } from './lib/lint-waivers';
 export { CLUSTER_SCOPED_KINDS } from './lib/kinds';
 export { clusterScoped, patchAdd, patchAppend, patchRemove } from './lib/patch';
 export * from './lib/validate';

@@ -136,7 +136,7 @@ export class NodeAgent extends Construct {
       minReadySeconds: minReady,
     });
     const apiObject = ApiObject.of(this.daemonSet);
-    labelObject(apiObject, this.identity);
+    labelObject(apiObject, this.identity, this, props.lintWaivers);
     renderPod(this, allowHostPaths({ workload: this.daemonSet, templatePath: '/spec/template', hasSelector: true }), this.identity, podProps);
     patchAdd(apiObject, '/spec/revisionHistoryLimit', history);
     patchAdd(apiObject, '/spec/updateStrategy', {

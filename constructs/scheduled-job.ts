@@ -105,7 +105,7 @@ export class ScheduledJob extends Construct {
       suspend: props.suspend ?? false,
     });
     const apiObject = ApiObject.of(this.cronJob);
-    labelObject(apiObject, this.identity);
+    labelObject(apiObject, this.identity, this, props.lintWaivers);
     renderPod(this, { workload: this.cronJob, templatePath: '/spec/jobTemplate/spec/template', hasSelector: false }, this.identity, props);
     patchJobRun(apiObject, '/spec/jobTemplate/spec', run);
     // The Jobs it creates carry the same labels, so `kubectl get jobs -l app.kubernetes.io/name=...` finds them.

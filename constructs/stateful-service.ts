@@ -198,7 +198,7 @@ export class StatefulService extends Construct {
       minReady: Duration.seconds(minReady),
     });
     const apiObject = ApiObject.of(this.statefulSet);
-    labelObject(apiObject, this.identity);
+    labelObject(apiObject, this.identity, this, props.lintWaivers);
     const claims = props.volumeClaims ?? [];
     renderPod(this, { workload: this.statefulSet, templatePath: '/spec/template', hasSelector: true }, this.identity, {
       ...props,

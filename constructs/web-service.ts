@@ -110,7 +110,7 @@ export class WebService extends Construct {
       // passed here would throw in Duration.seconds before that validation could run.
     });
     const apiObject = ApiObject.of(this.deployment);
-    labelObject(apiObject, this.identity);
+    labelObject(apiObject, this.identity, this, props.lintWaivers);
     renderPod(this, { workload: this.deployment, templatePath: '/spec/template', hasSelector: true }, this.identity, props);
     patchAdd(apiObject, '/spec/revisionHistoryLimit', history);
     if (props.autoscaling) this.deployment.markHasAutoscaler();

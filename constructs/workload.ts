@@ -4,7 +4,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ConfigInjection, injectionHash } from './configuration';
 import { invalid } from './lib/errors';
-import { AppIdentity, selectorLabels, standardLabels } from './lib/labels';
+import { AppIdentity, LintWaivers, selectorLabels, standardLabels } from './lib/labels';
+import { addLintWaivers } from './lib/lint-waivers';
 import { patchAdd, patchRemove } from './lib/patch';
 import { POD_SECCOMP_PROFILE, restrictedContainerSecurity } from './lib/security';
 import {
@@ -53,7 +54,11 @@ export type ProbeSpec = Action & {
 export interface ResourceSpec {
   readonly cpu: { readonly request: string; /** @default - no cpu limit */ readonly limit?: string };
   readonly memory: { readonly request: string; readonly limit: string };
-  /** @default - none */
+  /**
+   * Scratch disk: container logs, writable paths and the writable layer. With a limit, a container
+   * that fills the node's disk is evicted alone, instead of the kubelet evicting its neighbours.
+   * @default { request: "64Mi", limit: "1Gi" } (when the field is left out entirely)
+   */
   readonly ephemeralStorage?: { readonly request?: string; readonly limit?: string };
   /** Extended resources such as `{ "nvidia.com/gpu": 1 }`: requested and limited alike. @default - none */
   readonly extended?: Record<string, number>;
@@ -102,7 +107,11 @@ export interface ContainerSpec {
   readonly writablePaths?: string[];
   /** @default - none */
   readonly mounts?: MountSpec[];
-  /** @default "IfNotPresent" - images are pinned, so a cached copy is the same image */
+  /**
+   * @default "Always" - every pod start checks the tag with the registry, so a private image a node
+   * has cached is never handed to a pod without pull credentials (the AlwaysPullImages rationale;
+   * kube-score requires it). Layers already on the node are not downloaded again.
+   */
   readonly imagePullPolicy?: 'IfNotPresent' | 'Always' | 'Never';
   /** @default - the image's numeric USER (the pod enforces non-root either way) */
   readonly runAsUser?: number;
@@ -187,6 +196,12 @@ export interface PodProps {
   readonly supplementalGroups?: number[];
   /** Mount the service account token into the pod. @default false - only pods that call the API need it */
   readonly automountServiceAccountToken?: boolean;
+  /**
+   * Checks of the linters platform teams run (kube-score) that do not apply to this workload, each
+   * with its reason, written in the tool's own annotation on the workload object.
+   * @default - none: every check applies
+   */
+  readonly lintWaivers?: LintWaivers;
 }
 
 const HOST_PATHS_ALLOWED = Symbol('hostPathsAllowed');
@@ -301,7 +316,11 @@ function validateResources(scope: Construct, field: string, r: ResourceSpec): Qo
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
-function renderResources(r: ResourceSpec): k8s.ResourceRequirements {
+/** Ephemeral storage of a container that does not say. */
+export const DEFAULT_EPHEMERAL_STORAGE = { request: '64Mi', limit: '1Gi' } as const;
+
+function renderResources(spec: ResourceSpec): k8s.ResourceRequirements {
+  const r: ResourceSpec = { ...spec, ephemeralStorage: spec.ephemeralStorage ?? DEFAULT_EPHEMERAL_STORAGE };
   const requests: Record<string, k8s.Quantity> = { cpu: k8s.Quantity.fromString(r.cpu.request), memory: k8s.Quantity.fromString(r.memory.request) };
   const limits: Record<string, k8s.Quantity> = { memory: k8s.Quantity.fromString(r.memory.limit) };
   if (r.cpu.limit !== undefined) limits.cpu = k8s.Quantity.fromString(r.cpu.limit);
@@ -446,7 +465,7 @@ export function renderPod(scope: Construct, target: PodTarget, identity: PodIden
       ports: (c.ports ?? []).map((p) => ({ name: p.name, number: p.containerPort, protocol: p.protocol === 'UDP' ? kplus.Protocol.UDP : p.protocol === 'SCTP' ? kplus.Protocol.SCTP : kplus.Protocol.TCP })),
       envVariables,
       envFrom,
-      imagePullPolicy: (c.imagePullPolicy ?? 'IfNotPresent') as kplus.ImagePullPolicy,
+      imagePullPolicy: (c.imagePullPolicy ?? 'Always') as kplus.ImagePullPolicy,
       liveness: c.liveness && toProbe(c.liveness, ports),
       readiness: c.readiness && toProbe(c.readiness, ports),
       startup: c.startup && toProbe(c.startup, ports),
@@ -563,9 +582,10 @@ export function checkServiceTargets(scope: Construct, field: string, ports: read
   });
 }
 
-/** Workload-level metadata: standard labels on the object itself. */
-export function labelObject(obj: ApiObject, identity: PodIdentity): void {
+/** Workload-level metadata: standard labels on the object itself, and the linters' waivers. */
+export function labelObject(obj: ApiObject, identity: PodIdentity, scope?: Construct, lintWaivers?: LintWaivers): void {
   for (const [k, v] of Object.entries(identity.labels)) obj.metadata.addLabel(k, v);
+  if (scope) addLintWaivers(scope, obj, lintWaivers);
 }
 
 /** The kplus pod props every workload constructor gets: name and namespace, security, service account, token automount. */

@@ -1,6 +1,10 @@
 import type { Overlay } from './schema';
 
-/** Local development on minikube: small, one replica, a self-signed certificate, fast backups to test them. */
+/**
+ * Local development on minikube: small, a self-signed certificate, fast backups to test them. Two
+ * replicas of web and api at least, as in every environment: one is no service during a node drain
+ * (kube-score asks the same of every autoscaler).
+ */
 export const dev: Overlay = {
   name: 'dev',
   production: false,
@@ -37,12 +41,12 @@ export const dev: Overlay = {
     },
   },
   web: {
-    autoscaling: { minReplicas: 1, maxReplicas: 2, cpuUtilization: 80 },
+    autoscaling: { minReplicas: 2, maxReplicas: 3, cpuUtilization: 80 },
     maxUnavailable: 1,
     logLevel: 'debug',
   },
   api: {
-    autoscaling: { minReplicas: 1, maxReplicas: 2, cpuUtilization: 80 },
+    autoscaling: { minReplicas: 2, maxReplicas: 3, cpuUtilization: 80 },
     resources: { cpu: { request: '50m', limit: '500m' }, memory: { request: '64Mi', limit: '128Mi' } },
     logLevel: 'debug',
   },

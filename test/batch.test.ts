@@ -180,7 +180,7 @@ describe('ScheduledJob', () => {
     expect([...spec.initContainers, ...spec.containers].map((c: { name: string }) => c.name)).toEqual(['wait-db', 'backup']);
     for (const c of [...spec.initContainers, ...spec.containers]) expect(c.securityContext).toEqual(RESTRICTED);
     expect(spec.securityContext).toEqual({ runAsNonRoot: true, fsGroup: 70, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } });
-    expect(spec.containers[0].resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '128Mi' } });
+    expect(spec.containers[0].resources).toEqual({ requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' }, limits: { memory: '128Mi', 'ephemeral-storage': '1Gi' } });
     expect(spec.volumes).toEqual([{ name: 'backup-tmp', emptyDir: {} }]);
     expect(spec.containers[0].volumeMounts).toEqual([{ name: 'backup-tmp', mountPath: '/tmp' }]);
     expect(spec.serviceAccountName).toBe('backup');

@@ -134,7 +134,7 @@ describe('diff command line', () => {
     const code = diffMain(['dev', 'prod'], (s) => (out += s), () => undefined);
     expect(code).toBe(0);
     expect(out).toMatch(/^--- dev\n\+\+\+ prod\n/);
-    expect(out).toMatch(/^~ HorizontalPodAutoscaler app\/web\n(?: {4}.*\n)*? {4}spec\.minReplicas: 1 -> 3$/m);
+    expect(out).toMatch(/^~ HorizontalPodAutoscaler app\/web\n(?: {4}.*\n)*? {4}spec\.minReplicas: 2 -> 3$/m);
     expect(out).toMatch(/^\+ PriorityClass shop-prod-high \(only in prod\)$/m);
     expect(out).toMatch(/^- PriorityClass shop-dev-high \(only in dev\)$/m);
     expect(out).toMatch(/\d+ added, \d+ removed, \d+ changed\n$/);

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AppConfig, ContainerSpec, NodePool, SecretReference, WebService, WebServiceProps,
+  AppConfig, ContainerSpec, DEFAULT_EPHEMERAL_STORAGE, NodePool, SecretReference, WebService, WebServiceProps,
   allowHostPaths, basePodProps, podIdentity, renderPod,
 } from '../constructs';
 import { KubeObject, RESTRICTED, expectValidationError, find, podSpec, scope, synth } from './support/synth';
@@ -75,7 +75,12 @@ describe('security', () => {
 describe('resources', () => {
   test('requests and limits are rendered as quantity strings, never as {}', () => {
     const [c] = pod().containers;
-    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '128Mi' } });
+    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '64Mi', 'ephemeral-storage': '64Mi' }, limits: { memory: '128Mi', 'ephemeral-storage': '1Gi' } });
+  });
+
+  test('ephemeral storage defaults to a 64Mi request and a 1Gi limit when left out (kube-score requires both)', () => {
+    const [c] = pod().containers;
+    expect([c.resources.requests['ephemeral-storage'], c.resources.limits['ephemeral-storage']]).toEqual([DEFAULT_EPHEMERAL_STORAGE.request, DEFAULT_EPHEMERAL_STORAGE.limit]);
   });
 
   test('ephemeral storage and extended resources are requested and limited', () => {
@@ -92,18 +97,22 @@ describe('resources', () => {
       initContainers: [{ name: 'migrate', image: 'migrate/migrate:v4.17.1', resources: GUARANTEED }],
       containers: [{ ...app, resources: GUARANTEED }, { name: 'sidecar', image: 'envoyproxy/envoy:v1.31.0', resources: { cpu: { request: '0.5', limit: '500m' }, memory: { request: '1Gi', limit: '1024Mi' } } }],
     });
+    // QoS is decided by cpu and memory alone; ephemeral storage has its default request and limit.
+    const cpuMemory = (r: Record<string, string>) => ({ cpu: r.cpu, memory: r.memory });
     for (const c of [...s.initContainers, ...s.containers]) {
-      expect(Object.keys(c.resources.requests).sort()).toEqual(['cpu', 'memory']);
-      expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'memory']);
+      expect(Object.keys(c.resources.requests).sort()).toEqual(['cpu', 'ephemeral-storage', 'memory']);
+      expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'ephemeral-storage', 'memory']);
     }
-    expect(s.containers[0].resources).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '250m', memory: '256Mi' } });
-    expect(s.containers[1].resources).toEqual({ requests: { cpu: '0.5', memory: '1Gi' }, limits: { cpu: '500m', memory: '1024Mi' } });
+    expect(cpuMemory(s.containers[0].resources.requests)).toEqual({ cpu: '250m', memory: '256Mi' });
+    expect(cpuMemory(s.containers[0].resources.limits)).toEqual({ cpu: '250m', memory: '256Mi' });
+    expect(cpuMemory(s.containers[1].resources.requests)).toEqual({ cpu: '0.5', memory: '1Gi' });
+    expect(cpuMemory(s.containers[1].resources.limits)).toEqual({ cpu: '500m', memory: '1024Mi' });
   });
 
   test('QoS Burstable (the default): one container below its limit is enough', () => {
     const s = pod({ containers: [{ ...app, resources: GUARANTEED }, { name: 'sidecar', image: 'envoyproxy/envoy:v1.31.0', resources: BURSTABLE }] });
-    expect(s.containers[0].resources.limits).toEqual({ cpu: '250m', memory: '256Mi' });
-    expect(s.containers[1].resources.limits).toEqual({ memory: '128Mi' });
+    expect(s.containers[0].resources.limits).toEqual({ cpu: '250m', memory: '256Mi', 'ephemeral-storage': '1Gi' });
+    expect(s.containers[1].resources.limits).toEqual({ memory: '128Mi', 'ephemeral-storage': '1Gi' });
     expect(s.containers[1].resources.limits.cpu).toBeUndefined();
   });
 });
@@ -116,7 +125,7 @@ describe('probes, lifecycle hooks and the container command', () => {
       command: ['/docker-entrypoint.sh'],
       args: ['nginx', '-g', 'daemon off;'],
       workingDir: '/srv',
-      imagePullPolicy: 'Always',
+      imagePullPolicy: 'IfNotPresent',
       env: { LOG_FORMAT: 'json' },
       liveness: { type: 'tcp', port: 'http', periodSeconds: 20, failureThreshold: 6 },
       readiness: { type: 'http', path: '/ready', port: 'admin', scheme: 'HTTPS', initialDelaySeconds: 5, timeoutSeconds: 2 },
@@ -143,7 +152,7 @@ describe('probes, lifecycle hooks and the container command', () => {
     expect(c.command).toEqual(['/docker-entrypoint.sh']);
     expect(c.args).toEqual(['nginx', '-g', 'daemon off;']);
     expect(c.workingDir).toBe('/srv');
-    expect(c.imagePullPolicy).toBe('Always');
+    expect(c.imagePullPolicy).toBe('IfNotPresent');
     expect(c.image).toBe(IMAGE);
     expect(c.ports).toEqual([
       { name: 'http', containerPort: 8080, protocol: 'TCP' },
@@ -153,9 +162,9 @@ describe('probes, lifecycle hooks and the container command', () => {
     expect(c.env).toEqual([{ name: 'LOG_FORMAT', value: 'json' }]);
   });
 
-  test('imagePullPolicy defaults to IfNotPresent and no probe or hook is rendered unless asked', () => {
+  test('imagePullPolicy defaults to Always and no probe or hook is rendered unless asked', () => {
     const [plain] = pod().containers;
-    expect(plain.imagePullPolicy).toBe('IfNotPresent');
+    expect(plain.imagePullPolicy).toBe('Always');
     for (const field of ['livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'command', 'args']) expect(plain[field]).toBeUndefined();
   });
 });
@@ -429,7 +438,7 @@ describe('other controllers', () => {
     expect(job.spec.selector).toBeUndefined();
     expect(job.spec.template.metadata.labels).toEqual({ 'app.kubernetes.io/name': 'migrate', 'app.kubernetes.io/instance': 'migrate', 'app.kubernetes.io/managed-by': 'cdk8s' });
     expect(podSpec(job).containers[0].securityContext).toEqual(RESTRICTED);
-    expect(podSpec(job).containers[0].resources).toEqual({ requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '128Mi' } });
+    expect(podSpec(job).containers[0].resources).toEqual({ requests: { cpu: '100m', memory: '64Mi', 'ephemeral-storage': '64Mi' }, limits: { memory: '128Mi', 'ephemeral-storage': '1Gi' } });
   });
 
   test('a node agent may mount a host path', () => {

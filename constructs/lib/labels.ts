@@ -51,3 +51,17 @@ export function standardLabels(id: AppIdentity): Record<string, string> {
   labels['app.kubernetes.io/managed-by'] = MANAGED_BY;
   return labels;
 }
+
+/** The annotation kube-score reads: a comma-separated list of check ids it skips for the object. */
+export const KUBE_SCORE_IGNORE = 'kube-score/ignore';
+/** `waiver.k8s-stack.io/kube-score.<check-id>: "<reason>"`: why each kube-score check is skipped, for reviewers. */
+export const KUBE_SCORE_REASON_PREFIX = 'waiver.k8s-stack.io/kube-score.';
+
+/**
+ * Exemptions from linters platform teams run over the manifests, written in each tool's own
+ * annotation so the tool itself honours them: check id to the reason, which is required.
+ */
+export interface LintWaivers {
+  /** kube-score check ids (`kube-score list`), e.g. `container-security-context-user-group-id`. */
+  readonly kubeScore?: Readonly<Record<string, string>>;
+}

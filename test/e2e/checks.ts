@@ -22,6 +22,15 @@ export async function workloadProblems(client: KubeClient, namespaces: readonly 
         problems.push(`Deployment ${ns}/${d.metadata.name}: ${num(s.availableReplicas)}/${want} available, ${num(s.updatedReplicas)} updated, ${num(s.replicas)} total`);
       }
     }
+    // Autoscaled workloads leave their replica count to the autoscaler, which raises it to its floor
+    // on its first sync: until then the workload is not at the size the environment asks for.
+    for (const hpa of await client.list(`/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers`)) {
+      const spec = hpa.spec as { minReplicas?: number; maxReplicas: number; scaleTargetRef: { kind: string; name: string } };
+      if (spec.scaleTargetRef.kind !== 'Deployment' && spec.scaleTargetRef.kind !== 'StatefulSet') continue;
+      const target = await client.get(`/apis/apps/v1/namespaces/${ns}/${spec.scaleTargetRef.kind.toLowerCase()}s/${spec.scaleTargetRef.name}`);
+      const replicas = num((target?.spec as { replicas?: number } | undefined)?.replicas);
+      if (replicas < (spec.minReplicas ?? 1) || replicas > spec.maxReplicas) problems.push(`HorizontalPodAutoscaler ${ns}/${hpa.metadata.name}: ${spec.scaleTargetRef.kind} at ${replicas} replicas, outside ${spec.minReplicas ?? 1}..${spec.maxReplicas}`);
+    }
     for (const st of await client.list(`/apis/apps/v1/namespaces/${ns}/statefulsets`)) {
       const want = num((st.spec as { replicas?: number }).replicas ?? 1);
       const s = st.status ?? {};
