@@ -78,8 +78,8 @@ export class Suite {
   /** The phase times and the closing line `e2e: N passed, M failed`. */
   public report(totalSeconds: number): void {
     console.log('\nphase times:');
-    for (const [phase, s] of this.phaseSeconds) console.log(`  ${phase.padEnd(34)} ${s.toFixed(1).padStart(7)} s`);
-    console.log(`  ${'total'.padEnd(34)} ${totalSeconds.toFixed(1).padStart(7)} s`);
+    for (const [phase, s] of this.phaseSeconds) console.log(`  ${phase.padEnd(54)} ${s.toFixed(1).padStart(7)} s`);
+    console.log(`  ${'total'.padEnd(54)} ${totalSeconds.toFixed(1).padStart(7)} s`);
     const failures = this.outcomes.filter((o) => !o.ok);
     if (failures.length) {
       console.log('\nfailed:');
