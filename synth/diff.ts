@@ -1,3 +1,4 @@
+import { ENVIRONMENT_LABEL } from './ownership';
 import { KubeObject } from './synthesize';
 
 /** One difference between two environments' objects. */
@@ -33,14 +34,16 @@ function flatten(value: unknown, prefix: string, out: Map<string, unknown>): voi
   }
 }
 
-/** Field-level differences between two objects (metadata.namespace excluded). */
+/** Field-level differences between two objects (metadata.namespace and the environment label, which always differ, excluded). */
 export function diffFields(a: KubeObject, b: KubeObject): FieldDiff[] {
   const fa = new Map<string, unknown>();
   const fb = new Map<string, unknown>();
   flatten(a, '', fa);
   flatten(b, '', fb);
-  fa.delete('metadata.namespace');
-  fb.delete('metadata.namespace');
+  for (const f of [fa, fb]) {
+    f.delete('metadata.namespace');
+    f.delete(`metadata.labels.${ENVIRONMENT_LABEL}`);
+  }
   const paths = [...new Set([...fa.keys(), ...fb.keys()])].sort();
   return paths
     .filter((p) => JSON.stringify(fa.get(p)) !== JSON.stringify(fb.get(p)))

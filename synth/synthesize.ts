@@ -4,6 +4,7 @@ import { ValidationError } from '../constructs/lib/errors';
 import { CLUSTER_SCOPED_KINDS } from '../constructs/lib/patch';
 import { EnvironmentValues } from '../environments';
 import { PolicyContext, Violation, Waived, evaluate, formatViolation } from '../policy';
+import { kustomizationFile, labelOwnership, pruneFlagsFile } from './ownership';
 import { toYaml } from './yaml';
 
 /** A synthesized Kubernetes object as plain JSON. */
@@ -16,7 +17,7 @@ export interface KubeObject {
 
 /** One output file of an environment. */
 export interface OutputFile {
-  /** File name inside `dist/<env>/`; lexical order is apply order. */
+  /** File name inside `dist/<env>/`; lexical order of the `.yaml` files is apply order. */
   readonly name: string;
   readonly content: string;
 }
@@ -106,6 +107,7 @@ export function buildObjects(values: EnvironmentValues, extend?: ChartExtension)
   const chart = new ShopChart(app, values.name, { values });
   extend?.(chart, values);
   const objects = chart.toJson() as KubeObject[];
+  labelOwnership(objects, values);
   return objects.sort(byApplyOrder);
 }
 
@@ -124,5 +126,6 @@ export function synthesizeEnvironment(values: EnvironmentValues, extend?: ChartE
   }
   const { violations, waived } = evaluate(objects, policyContext(values));
   if (violations.length > 0) throw new PolicyError(values.name, violations);
-  return { environment: values.name, objects, files: toFiles(objects), waived };
+  const manifests = toFiles(objects);
+  return { environment: values.name, objects, files: [...manifests, kustomizationFile(manifests), pruneFlagsFile(values)], waived };
 }

@@ -2,6 +2,7 @@ import { NodePool } from '../constructs/node-pool';
 import { ENVIRONMENTS, EnvironmentError, OVERLAYS, applySet, deepMerge, loadEnvironment, parseSetValue } from '../environments';
 import { base } from '../environments/base';
 import { validateNames, validateObjects } from './support/k8s-schema';
+import { ENVIRONMENT_LABEL, KUSTOMIZATION_FILE, PART_OF_LABEL, PRUNE_FLAGS_FILE, pruneKindOf } from '../synth/ownership';
 import { KubeObject, SynthResult, synthesizeEnvironment } from '../synth/synthesize';
 
 // One synthesis per environment, shared by every assertion below.
@@ -204,6 +205,30 @@ describe('environment differences', () => {
         expect({ env, ns: ns.metadata.name, warn: l['pod-security.kubernetes.io/warn'], audit: l['pod-security.kubernetes.io/audit'] })
           .toEqual({ env, ns: ns.metadata.name, warn: l['pod-security.kubernetes.io/enforce'], audit: 'restricted' });
       }
+    }
+  });
+
+  it('labels every object with its app and environment, the scope of its prune', () => {
+    for (const env of ENVIRONMENTS) {
+      const unlabelled = objectsOf(env).filter((o) => o.metadata.labels?.[PART_OF_LABEL] !== 'shop' || o.metadata.labels?.[ENVIRONMENT_LABEL] !== env);
+      expect(unlabelled.map((o) => `${env} ${o.kind}/${o.metadata.name}`)).toEqual([]);
+    }
+  });
+
+  it('prunes every kind it writes, and only objects with its labels', () => {
+    for (const env of ENVIRONMENTS) {
+      const flags = results[env].files.find((f) => f.name === PRUNE_FLAGS_FILE)!.content.trim().split('\n');
+      expect(flags.slice(0, 2)).toEqual(['--prune', `--selector=${PART_OF_LABEL}=shop,${ENVIRONMENT_LABEL}=${env}`]);
+      const allowed = new Set(flags.slice(2).map((f) => f.replace('--prune-allowlist=', '')));
+      expect(objectsOf(env).map(pruneKindOf).filter((k) => !allowed.has(k))).toEqual([]);
+    }
+  });
+
+  it('carries a kustomization listing exactly its manifests in apply order', () => {
+    for (const env of ENVIRONMENTS) {
+      const files = results[env].files;
+      const listed = files.find((f) => f.name === KUSTOMIZATION_FILE)!.content.split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4));
+      expect(listed).toEqual(files.filter((f) => f.name.endsWith('.yaml')).map((f) => f.name));
     }
   });
 

@@ -14,6 +14,11 @@ import { livePods, nodesAdmitting, quantity, recentWarnings, workloadProblems } 
 import { ClusterState, ZONE_LABEL, down, up } from './cluster';
 import { CommandResult, KubeClient, KubeObject, kubectl, kubectlOk, runTool, sleep, waitFor } from './kube';
 import { startProvisioner } from './provisioner';
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { writeAtomically } from '../../synth/output';
+import { ENVIRONMENT_LABEL, PRUNE_FLAGS_FILE, PRUNE_KINDS } from '../../synth/ownership';
+import { ChartExtension, synthesizeEnvironment } from '../../synth/synthesize';
 import { CLUSTERS, E2eContext } from './suite';
 
 const POOL_LABEL = 'k8s-stack.io/pool';
@@ -186,6 +191,7 @@ export async function convergeScenario(
           if (counted === 0) throw new Error('no quota counts any pod: the quotas are not enforced on what runs');
         });
         await suite.step('drain through the eviction API: PodDisruptionBudgets refuse what they protect, the rest is evicted', () => drainScenario(ctx, state, client, values, converged));
+        await suite.step('prune as the README says: a component removed from code leaves the cluster, nothing else does', () => pruneScenario(ctx, state, client, values));
       }
     }
     if (which.podSecurity) await podSecurity(ctx, state, values);
@@ -246,6 +252,69 @@ async function drainScenario(ctx: E2eContext, state: ClusterState, client: KubeC
   }
   await converged('the workloads after the drain');
   console.log(lines.map((l) => `     ${l}`).join('\n'));
+}
+
+/** The resource name of a kind, as the API's URLs spell it (for the kinds the pipeline writes). */
+const plural = (kind: string) => {
+  const k = kind.toLowerCase();
+  return k.endsWith('s') ? `${k}es` : k.endsWith('y') ? `${k.slice(0, -1)}ies` : `${k}s`;
+};
+
+/** The manifests and prune flags of one synthesis of `values` (with `extend`), in a fresh folder. */
+function synthTo(values: EnvironmentValues, extend?: ChartExtension): { dir: string; flags: string[]; cleanup: () => void } {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-prune-'));
+  writeAtomically(out, [synthesizeEnvironment(values, extend)]);
+  const dir = path.join(out, values.name);
+  return { dir, flags: fs.readFileSync(path.join(dir, PRUNE_FLAGS_FILE), 'utf8').trim().split('\n'), cleanup: () => fs.rmSync(out, { recursive: true, force: true }) };
+}
+
+/**
+ * A component added in code (a ConfigMap and a NetworkPolicy: a kind kubectl's default prune
+ * allowlist leaves out) is applied, removed from code, and the output applied again with the
+ * documented `kubectl apply -f dist/<env> $(cat dist/<env>/prune-flags)`: exactly that component
+ * is deleted; every other object keeps its uid, and the Secrets made by hand are untouched.
+ */
+async function pruneScenario(ctx: E2eContext, state: ClusterState, client: KubeClient, values: EnvironmentValues): Promise<void> {
+  const ns = values.namespace;
+  const extra = (chart: Construct) => {
+    new ApiObject(chart, 'e2e-extra-config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'e2e-extra', namespace: ns }, data: { removed: 'soon' } });
+    new ApiObject(chart, 'e2e-extra-policy', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'e2e-extra', namespace: ns }, spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'e2e-extra' } }, policyTypes: ['Ingress'] } });
+  };
+  const paths = ['/api/v1/namespaces/NS/configmaps/e2e-extra', '/apis/networking.k8s.io/v1/namespaces/NS/networkpolicies/e2e-extra'].map((p) => p.replace('NS', ns));
+  const withExtra = synthTo(values, extra);
+  const without = synthTo(values);
+  try {
+    clean(kubectl(ctx.bin, state.kubeconfig, ['apply', '-f', withExtra.dir, ...withExtra.flags]), 'apply with the extra component');
+    for (const p of paths) if (!(await client.get(p))) throw new Error(`${p} was not created`);
+    const ours = async () => {
+      const found = new Map<string, string>();
+      for (const kind of PRUNE_KINDS) {
+        const [group, version, k] = kind.split('/');
+        const base = group === 'core' ? `/api/${version}` : `/apis/${group}/${version}`;
+        const r = await client.request<{ items?: KubeObject[] }>('GET', `${base}/${plural(k)}?labelSelector=${encodeURIComponent(`${ENVIRONMENT_LABEL}=${values.name}`)}`);
+        if (r.status !== 200) throw new Error(`listing ${kind}: HTTP ${r.status}`);
+        for (const o of r.body.items ?? []) found.set(`${k}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, o.metadata.uid!);
+      }
+      return found;
+    };
+    const before = await ours();
+    const r = kubectl(ctx.bin, state.kubeconfig, ['apply', '-f', without.dir, ...without.flags]);
+    clean(r, 'apply with the component removed');
+    const pruned = r.stdout.split('\n').filter((l) => / pruned$/.test(l));
+    await waitFor('the removed component to be deleted', async () => (await Promise.all(paths.map((p) => client.get(p)))).every((o) => o === undefined), 30_000);
+    const after = await ours();
+    const gone = [...before.keys()].filter((k) => !after.has(k));
+    const replaced = [...after].filter(([k, uid]) => before.has(k) && before.get(k) !== uid).map(([k]) => k);
+    if (JSON.stringify(gone.sort()) !== JSON.stringify([`ConfigMap/${ns}/e2e-extra`, `NetworkPolicy/${ns}/e2e-extra`])) throw new Error(`pruned [${gone.join(', ')}], expected exactly the ConfigMap and NetworkPolicy e2e-extra; kubectl said:\n${pruned.join('\n')}`);
+    if (replaced.length) throw new Error(`recreated by the prune apply: ${replaced.join(', ')}`);
+    for (const secret of [values.database.credentialsSecret, values.ingress.tls.secretName]) {
+      if (!(await client.get(`/api/v1/namespaces/${ns}/secrets/${secret}`))) throw new Error(`the hand-made Secret ${secret} was pruned`);
+    }
+    console.log(`     ${pruned.length} pruned (${pruned.join('; ')}); ${after.size} objects of ours kept with their uids`);
+  } finally {
+    withExtra.cleanup();
+    without.cleanup();
+  }
 }
 
 /** A pod that meets the restricted profile, and the same pod made privileged. */
