@@ -1,8 +1,11 @@
+import { createHash } from 'crypto';
 import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServiceAccess, WorkloadAccountProps, workloadAccount } from './access';
+import { ConfigInjection, injectionHash } from './configuration';
 import { invalid } from './lib/errors';
+import { SPEC_HASH_ANNOTATION } from './lib/labels';
 import { patchAdd } from './lib/patch';
 import { check, dns1123LabelProblem, intProblem } from './lib/validate';
 import { PodIdentity, PodProps, basePodProps, labelObject, podIdentity, renderPod } from './workload';
@@ -88,13 +91,37 @@ export function patchJobRun(apiObject: ApiObject, jobSpecPath: string, run: Reso
 
 export interface BatchJobProps extends WorkloadAccountProps, PodProps, JobRunProps {
   /**
-   * Seconds a finished Job (and its pods) is kept before Kubernetes deletes it. Standalone Jobs always
-   * get one: finished Jobs otherwise pile up forever.
-   * @default 3600
+   * Seconds a finished Job (and its pods) is kept before Kubernetes deletes it. Leave it unset for
+   * output that is applied again (kubectl apply, Argo CD, Flux): once the TTL deleted the Job, the
+   * next apply would create it, and run it, again. Old Jobs leave with a prune instead, since each
+   * spec has a name of its own ({@link BatchJobProps.specHashSuffix}).
+   * @default - none: the finished Job stays until it is pruned or deleted
    */
   readonly ttlSecondsAfterFinished?: number;
+  /**
+   * Append a hash of the Job's spec to its name (`migrate-3f9a1c2b`), as kustomize does for
+   * generated ConfigMaps. A Job's pod template is immutable: with a fixed name, changing anything
+   * (an image, a ConfigMap it reads) makes the next `kubectl apply` fail with "field is immutable".
+   * With the hash, a changed spec is a new Job, and the same spec applied again is the same Job,
+   * never run twice.
+   * @default true
+   */
+  readonly specHashSuffix?: boolean;
   /** Create the Job without starting any pod; set false later to start it. @default false */
   readonly suspend?: boolean;
+}
+
+/**
+ * A hash of everything that shapes the Job: its props, with each config source by its content hash
+ * and every construct by its path. Eight hex digits, as in kustomize's generated names.
+ */
+function specHash(props: BatchJobProps): string {
+  const canonical = JSON.stringify(props, (key, value: unknown) => {
+    if (key === 'config' && Array.isArray(value)) return injectionHash(value as ConfigInjection[]) ?? null;
+    if (value instanceof Construct) return value.node.path;
+    return value;
+  });
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 8);
 }
 
 /**
@@ -110,24 +137,28 @@ export class BatchJob extends Construct {
 
   public constructor(scope: Construct, id: string, props: BatchJobProps) {
     super(scope, id);
-    check(this, 'name', props.name, dns1123LabelProblem(props.name));
+    const hashed = props.specHashSuffix ?? true;
+    // The suffix takes 9 of the 63 characters a Job name (and its pods' job-name label) may have.
+    check(this, 'name', props.name, dns1123LabelProblem(props.name, hashed ? 63 - 9 : 63));
     const run = resolveJobRun(this, props);
-    const ttl = props.ttlSecondsAfterFinished ?? 3600;
-    check(this, 'ttlSecondsAfterFinished', ttl, intProblem(ttl, 0));
+    const ttl = props.ttlSecondsAfterFinished;
+    if (ttl !== undefined) check(this, 'ttlSecondsAfterFinished', ttl, intProblem(ttl, 0));
     const suspend = props.suspend ?? false;
-    this.name = props.name;
+    const hash = hashed ? specHash(props) : undefined;
+    this.name = hash ? `${props.name}-${hash}` : props.name;
     this.identity = podIdentity(this, props);
 
     const account = workloadAccount(this, props);
     this.access = account.access;
 
     this.job = new kplus.Job(this, 'Resource', {
-      ...basePodProps(this, props.name, account.serviceAccountName, props, props.namespace),
+      ...basePodProps(this, this.name, account.serviceAccountName, props, props.namespace),
       ...jobRunProps(run),
-      ttlAfterFinished: Duration.seconds(ttl),
+      ...(ttl !== undefined ? { ttlAfterFinished: Duration.seconds(ttl) } : {}),
     });
     const apiObject = ApiObject.of(this.job);
     labelObject(apiObject, this.identity, this, props.lintWaivers);
+    if (hash) apiObject.metadata.addAnnotation(SPEC_HASH_ANNOTATION, hash);
     renderPod(this, { workload: this.job, templatePath: '/spec/template', hasSelector: false }, this.identity, props);
     patchJobRun(apiObject, '/spec', run);
     patchAdd(apiObject, '/spec/suspend', suspend);

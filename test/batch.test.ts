@@ -1,9 +1,10 @@
 import { Cron } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { BatchJob, BatchJobProps } from '../constructs/batch-job';
+import { AppConfig } from '../constructs/configuration';
 import { ScheduledJob, ScheduledJobProps } from '../constructs/scheduled-job';
 import { ContainerSpec } from '../constructs/workload';
-import { KubeObject, RESTRICTED, find, podSpec, scope, synth } from './support/synth';
+import { KubeObject, RESTRICTED, expectValidationError, find, podSpec, scope, synth } from './support/synth';
 
 const RESOURCES = { cpu: { request: '100m' }, memory: { request: '128Mi', limit: '128Mi' } };
 const migrate: ContainerSpec = { name: 'migrate', image: 'migrate/migrate:v4.17.1', args: ['up'], resources: RESOURCES };
@@ -41,7 +42,8 @@ describe('BatchJob', () => {
     expect(spec.parallelism).toBe(1);
     expect(spec.backoffLimit).toBe(6);
     expect(spec.activeDeadlineSeconds).toBeUndefined();
-    expect(spec.ttlSecondsAfterFinished).toBe(3600);
+    // No TTL: a Job deleted by its TTL would be created, and run, again by the next apply.
+    expect(spec.ttlSecondsAfterFinished).toBeUndefined();
     expect(spec.suspend).toBe(false);
     expect(spec.template.spec.restartPolicy).toBe('OnFailure');
     expect(spec.selector).toBeUndefined();
@@ -53,6 +55,33 @@ describe('BatchJob', () => {
     }), 'Job').spec;
     expect(spec).toMatchObject({ completions: 10, parallelism: 3, backoffLimit: 2, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 0, suspend: true });
     expect(spec.template.spec.restartPolicy).toBe('Never');
+  });
+
+  test('its name carries a hash of its spec: the same spec keeps the name, any change gets a new one', () => {
+    const name = (props: Partial<BatchJobProps> = {}) => find(job(props), 'Job').metadata.name;
+    expect(name()).toMatch(/^migrate-[0-9a-f]{8}$/);
+    expect(name()).toBe(name());
+    expect(name({ backoffLimit: 2 })).not.toBe(name());
+    expect(name({ containers: [{ ...migrate, env: { LEVEL: 'debug' } }] })).not.toBe(name());
+    // Its pods' job-name label and the ServiceAccount keep to the stable name where they must.
+    expect(find(job(), 'ServiceAccount').metadata.name).toBe('migrate');
+  });
+
+  test('a change in a ConfigMap it reads renames the Job, so an apply never meets an immutable template', () => {
+    const withConfig = (value: string) => find(synth((chart) => {
+      const settings = new AppConfig(chart, 'settings', { name: 'migrate', configMapName: 'migrate-settings', data: { LEVEL: value } });
+      new BatchJob(chart, 'migrate', { name: 'migrate', containers: [migrate], config: [{ source: settings, as: 'env', env: { LEVEL: 'LEVEL' } }] });
+    }), 'Job').metadata.name;
+    expect(withConfig('info')).toBe(withConfig('info'));
+    expect(withConfig('debug')).not.toBe(withConfig('info'));
+  });
+
+  test('specHashSuffix: false keeps the plain name', () => {
+    expect(find(job({ specHashSuffix: false }), 'Job').metadata.name).toBe('migrate');
+  });
+
+  test('fails when the name leaves no room for the hash', () => {
+    expectValidationError(buildJob({ name: 'a'.repeat(55) }), /name "a{55}" is 55 characters long, more than the 54 allowed/);
   });
 
   test('a work queue: parallelism without completions', () => {

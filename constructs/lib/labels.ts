@@ -65,3 +65,6 @@ export interface LintWaivers {
   /** kube-score check ids (`kube-score list`), e.g. `container-security-context-user-group-id`. */
   readonly kubeScore?: Readonly<Record<string, string>>;
 }
+
+/** On a Job named `<name>-<hash>` after its spec (BatchJob): the hash, so tools can tell. */
+export const SPEC_HASH_ANNOTATION = 'k8s-stack.io/spec-hash';

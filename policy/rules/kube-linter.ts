@@ -1,4 +1,5 @@
 import type { IProbe } from 'kubernetes-models/v1/Probe';
+import { SPEC_HASH_ANNOTATION } from '../../constructs/lib/labels';
 import { imageProblem, parseQuantity, quantityProblem } from '../../constructs/lib/validate';
 import { item, list, record, REDACTED } from '../objects';
 import { containersOf, PodTemplate, REPLICATED_KINDS, RUNNABLE_CONTAINERS } from '../pods';
@@ -284,8 +285,12 @@ export const KUBE_LINTER_RULES = [
       for (const job of inv.ofKind('Job')) {
         const owners = (job.metadata as { ownerReferences?: { kind?: string }[] } | undefined)?.ownerReferences;
         const owned = list(owners).some((o) => o?.kind === 'CronJob');
-        if (!owned && job.spec?.ttlSecondsAfterFinished === undefined) {
-          report(job, 'spec.ttlSecondsAfterFinished', undefined, 'is not set, so the finished Job and its pods stay forever', 'set spec.ttlSecondsAfterFinished, e.g. 3600');
+        // A Job named after its spec's hash leaves by a prune when its spec changes; a TTL would let
+        // the next apply create and run it again.
+        const hash = (job.metadata as { annotations?: Record<string, string> } | undefined)?.annotations?.[SPEC_HASH_ANNOTATION];
+        const hashNamed = hash !== undefined && String(job.metadata?.name).endsWith(`-${hash}`);
+        if (!owned && !hashNamed && job.spec?.ttlSecondsAfterFinished === undefined) {
+          report(job, 'spec.ttlSecondsAfterFinished', undefined, 'is not set, so the finished Job and its pods stay forever', 'set spec.ttlSecondsAfterFinished, e.g. 3600, or name the Job after its spec (BatchJob does) so that a prune removes it');
         }
       }
     },

@@ -7,7 +7,9 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Toleration } from '../../constructs/node-pool';
+import { BatchJob } from '../../constructs/batch-job';
+import { AppConfig } from '../../constructs/configuration';
+import { NodePool, NodePoolSpec, Toleration } from '../../constructs/node-pool';
 import { ENVIRONMENTS, EnvironmentValues, loadEnvironment } from '../../environments';
 import { GKE_REGULAR_VERSION, KUBERNETES_VERSION } from '../../toolchain/pins';
 import { livePods, nodesAdmitting, quantity, recentWarnings, workloadProblems } from './checks';
@@ -192,6 +194,7 @@ export async function convergeScenario(
         });
         await suite.step('drain through the eviction API: PodDisruptionBudgets refuse what they protect, the rest is evicted', () => drainScenario(ctx, state, client, values, converged));
         await suite.step('prune as the README says: a component removed from code leaves the cluster, nothing else does', () => pruneScenario(ctx, state, client, values));
+        await suite.step('a one-off Job applied again is not run again; changed, it is a new Job and the apply does not fail as immutable', () => jobScenario(ctx, state, client, values));
       }
     }
     if (which.podSecurity) await podSecurity(ctx, state, values);
@@ -314,6 +317,55 @@ async function pruneScenario(ctx: E2eContext, state: ClusterState, client: KubeC
   } finally {
     withExtra.cleanup();
     without.cleanup();
+  }
+}
+
+/**
+ * A BatchJob that reads a ConfigMap, applied with the prune flags: applied again unchanged, the
+ * same Job stays (no new pod); with a changed ConfigMap value it is a new Job (its name carries its
+ * spec's hash), the apply succeeds, and the old Job is pruned.
+ */
+async function jobScenario(ctx: E2eContext, state: ClusterState, client: KubeClient, values: EnvironmentValues): Promise<void> {
+  const ns = values.namespace;
+  const pool = new NodePool(values.nodePools.find((p) => p.name === values.web.nodePool) as NodePoolSpec);
+  const withJob = (version: string): ChartExtension => (chart) => {
+    const settings = new AppConfig(chart, 'e2e-migrate-settings', { name: 'e2e-migrate', partOf: values.app, namespace: ns, configMapName: 'e2e-migrate', data: { SCHEMA_VERSION: version } });
+    new BatchJob(chart, 'e2e-migrate', {
+      name: 'e2e-migrate', partOf: values.app, namespace: ns, nodePool: pool, backoffLimit: 1, restartPolicy: 'Never',
+      containers: [{ name: 'migrate', image: 'postgres:16.4-alpine3.20', command: ['true'], runAsUser: 70, runAsGroup: 70, resources: { cpu: { request: '10m', limit: '100m' }, memory: { request: '32Mi', limit: '64Mi' } } }],
+      config: [{ source: settings, as: 'env', env: { SCHEMA_VERSION: 'SCHEMA_VERSION' } }],
+    });
+  };
+  const jobsOf = async () => (await client.list(`/apis/batch/v1/namespaces/${ns}/jobs`)).filter((j) => j.metadata.name.startsWith('e2e-migrate-'));
+  const complete = (name: string) => waitFor(`Job ${name} to complete`, async () => {
+    const j = await client.get(`/apis/batch/v1/namespaces/${ns}/jobs/${name}`);
+    return ((j?.status?.conditions ?? []) as Array<{ type: string; status: string }>).some((c) => c.type === 'Complete' && c.status === 'True');
+  }, 60_000, () => recentWarnings(client, [ns]));
+  const podsOf = async (job: string) => (await client.list(`/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent(`job-name=${job}`)}`)).length;
+  const v1 = synthTo(values, withJob('1'));
+  const v2 = synthTo(values, withJob('2'));
+  const plain = synthTo(values);
+  try {
+    clean(kubectl(ctx.bin, state.kubeconfig, ['apply', '-f', v1.dir, ...v1.flags]), 'the Job, first apply');
+    const [first] = await jobsOf();
+    if (!first) throw new Error('the Job was not created');
+    await complete(first.metadata.name);
+    const pods = await podsOf(first.metadata.name);
+    clean(kubectl(ctx.bin, state.kubeconfig, ['apply', '-f', v1.dir, ...v1.flags]), 'the same output applied again');
+    await sleep(2000);
+    const again = await jobsOf();
+    if (again.length !== 1 || again[0].metadata.uid !== first.metadata.uid) throw new Error(`applied again, the Jobs are [${again.map((j) => j.metadata.name).join(', ')}]: expected the same Job`);
+    if ((await podsOf(first.metadata.name)) !== pods) throw new Error('applied again, the Job ran another pod');
+    const r = kubectl(ctx.bin, state.kubeconfig, ['apply', '-f', v2.dir, ...v2.flags]);
+    clean(r, 'the changed Job');
+    const changed = await jobsOf();
+    if (changed.length !== 1 || changed[0].metadata.name === first.metadata.name) throw new Error(`after the change, the Jobs are [${changed.map((j) => j.metadata.name).join(', ')}]: expected one new Job, the old one pruned`);
+    await complete(changed[0].metadata.name);
+    clean(kubectl(ctx.bin, state.kubeconfig, ['apply', '-f', plain.dir, ...plain.flags]), 'the output without the Job');
+    await waitFor('the Job to be pruned', async () => (await jobsOf()).length === 0, 30_000);
+    console.log(`     ${first.metadata.name} ran once, kept on a second apply; the change made ${changed[0].metadata.name}; both pruned in turn`);
+  } finally {
+    for (const o of [v1, v2, plain]) o.cleanup();
   }
 }
 
