@@ -109,17 +109,22 @@ export function validateEnvironment(env: string, values: unknown): EnvironmentVa
   throw new EnvironmentError(lines.join('\n'));
 }
 
+/** A schema without its optional/default/refinement wrappers: the structural type. */
+function unwrap(schema: z.ZodType): z.ZodType {
+  let cur = schema;
+  for (;;) {
+    const def = (cur as unknown as { def: { type: string; innerType?: z.ZodType; in?: z.ZodType } }).def;
+    if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable') && def.innerType) cur = def.innerType;
+    else if (def.type === 'pipe' && def.in) cur = def.in;
+    else return cur;
+  }
+}
+
 /** The zod schema at a dotted path, or undefined when the path names no setting. */
 function schemaAt(path: readonly string[]): z.ZodType | undefined {
   let cur: z.ZodType = environmentSchema;
   for (const seg of path) {
-    // Unwrap optional/default/refinement wrappers down to the structural type.
-    for (;;) {
-      const def = (cur as unknown as { def: { type: string; innerType?: z.ZodType; in?: z.ZodType } }).def;
-      if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable') && def.innerType) cur = def.innerType;
-      else if (def.type === 'pipe' && def.in) cur = def.in;
-      else break;
-    }
+    cur = unwrap(cur);
     const def = (cur as unknown as { def: { type: string } }).def;
     if (def.type === 'object') {
       const shape = (cur as unknown as z.ZodObject).shape as Record<string, z.ZodType>;
@@ -151,8 +156,12 @@ export function applySet(env: string, values: Record<string, unknown>, assignmen
   const eq = assignment.indexOf('=');
   if (eq <= 0) throw new EnvironmentError(`environment "${env}": --set ${show(assignment)} is not of the form path=value; e.g. --set web.image.tag=1.27.4-alpine`);
   const path = assignment.slice(0, eq).split('.');
-  const value = parseSetValue(assignment.slice(eq + 1));
-  if (path.some((p) => p === '') || !schemaAt(path)) {
+  const raw = assignment.slice(eq + 1);
+  const target = path.some((p) => p === '') ? undefined : schemaAt(path);
+  // A string setting takes the text as typed: `--set web.image.tag=1.27` is "1.27", not 1.27.
+  const parsed = parseSetValue(raw);
+  const value = target && (unwrap(target) as unknown as { def: { type: string } }).def.type === 'string' && (typeof parsed === 'number' || typeof parsed === 'boolean') ? raw : parsed;
+  if (!target) {
     // Suggest the nearest setting at the first segment that does not exist.
     let i = 0;
     while (i < path.length && schemaAt(path.slice(0, i + 1))) i++;

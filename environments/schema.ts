@@ -25,12 +25,31 @@ const quantity = (example: string) => rule((v) => quantityProblem(v, example));
 const count = z.number().int().min(0);
 const positive = z.number().int().min(1);
 
+/** A repository as registries name them: lower-case path components, an optional registry host and port. */
+const REPOSITORY = /^(?:[a-z0-9]+(?:[.-][a-z0-9]+)*(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+/** A tag as the OCI distribution spec allows it. */
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
 export const imageSchema = z.strictObject({
   repository: z.string().min(1),
   tag: z.string().min(1),
 }).superRefine((v, ctx) => {
+  // Checked here, so the message names the setting (web.image.tag), not the label the tag becomes.
+  if (!REPOSITORY.test(v.repository)) {
+    ctx.addIssue({ code: 'custom', path: ['repository'], message: 'is not an image repository; use lower-case letters, digits and "/", ".", "_", "-", e.g. "nginxinc/nginx-unprivileged" or "ghcr.io/stefanprodan/podinfo"' });
+    return;
+  }
+  if (!TAG.test(v.tag)) {
+    ctx.addIssue({ code: 'custom', path: ['tag'], message: 'is not an image tag; use letters, digits, "_", "." and "-" (at most 128, not starting with "." or "-"), e.g. "1.27.4-alpine"' });
+    return;
+  }
   const p = imageProblem(`${v.repository}:${v.tag}`);
-  if (p) ctx.addIssue({ code: 'custom', path: ['tag'], message: `${p.problem}; ${p.fix}` });
+  if (p) {
+    ctx.addIssue({ code: 'custom', path: ['tag'], message: `${p.problem}; ${p.fix}` });
+    return;
+  }
+  const label = labelValueProblem(v.tag);
+  if (label) ctx.addIssue({ code: 'custom', path: ['tag'], message: `becomes the app.kubernetes.io/version label and ${label.problem.replace(/^is /, 'is then ')}; use a tag of at most 63 characters that ends with a letter or digit` });
 });
 
 export const resourcesSchema = z.strictObject({

@@ -192,6 +192,11 @@ const BAD_VALUES: BadValue[] = [
   { title: 'a StorageClass name of 254 characters', set: `storage.className=${long(254)}`, overlay: (v) => { v.storage.className = long(254); }, subject: `storage.className "${long(254)}" is 254 characters long`, fix: 'shorten it to at most 253 characters' },
   { title: 'a PriorityClass name of 254 characters', set: `priorities.0.name=${long(254)}`, overlay: (v) => { v.priorities[0].name = long(254); }, subject: `priorities.0.name "${long(254)}" is 254 characters long`, fix: 'shorten it to at most 253 characters' },
 
+  // Images: named by their setting, not by the label the tag becomes.
+  { title: 'an image tag with "+"', set: 'web.image.tag=1.2+build', overlay: (v) => { v.web.image.tag = '1.2+build'; }, subject: 'web.image.tag "1.2+build" is not an image tag', fix: 'e.g. "1.27.4-alpine"' },
+  { title: 'an image tag of 70 characters', set: `api.image.tag=${long(70)}`, overlay: (v) => { v.api.image.tag = long(70); }, subject: `api.image.tag "${long(70)}" becomes the app.kubernetes.io/version label and is then 70 characters long`, fix: 'use a tag of at most 63 characters' },
+  { title: 'an image repository with capitals', set: 'database.image.repository=Postgres', overlay: (v) => { v.database.image.repository = 'Postgres'; }, subject: 'database.image.repository "Postgres" is not an image repository', fix: 'e.g. "nginxinc/nginx-unprivileged"' },
+
   // Quantities.
   { title: 'a storage size "10GB"', set: 'database.storageSize=10GB', overlay: (v) => { v.database.storageSize = '10GB'; }, subject: 'database.storageSize "10GB" is not a Kubernetes quantity', fix: 'use e.g. "10Gi" (binary) or "10G" (decimal)' },
   { title: 'a storage size "-1Gi"', set: 'backup.storageSize=-1Gi', overlay: (v) => { v.backup.storageSize = '-1Gi'; }, subject: 'backup.storageSize "-1Gi" is negative', fix: 'use a positive amount such as "20Gi"' },

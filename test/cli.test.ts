@@ -70,6 +70,15 @@ describe('synth command line', () => {
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 
+  it('--set takes a string setting as typed: web.image.tag=1.27 is "1.27", not the number 1.27', () => {
+    const r = run(['dev', '--print-config', '--set', 'web.image.tag=1.27', '--set', 'web.logLevel=info', '--set', 'backup.suspend=true']);
+    expect(r.code).toBe(0);
+    const config = JSON.parse(r.out);
+    expect(config.web.image.tag).toBe('1.27');
+    // Non-string settings still parse as JSON.
+    expect(config.backup.suspend).toBe(true);
+  });
+
   it('--print-config needs exactly one environment', () => {
     const r = run(['--print-config']);
     expect(r.code).toBe(2);
