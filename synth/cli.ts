@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import { ValidationError } from '../constructs/lib/errors';
 import { ENVIRONMENTS, EnvironmentError, EnvironmentValues, loadEnvironment } from '../environments';
 import { formatViolation } from '../policy';
@@ -10,7 +11,10 @@ const USAGE = `usage: npm run synth -- [<env>...] [--outdir <dir>] [--set <path>
   --outdir <dir>        write to <dir>/<env>/ (default: $CDK8S_OUTDIR or "dist")
   --set <path>=<value>  override one value, e.g. --set web.image.tag=1.27.4-alpine or
                         --set nodePools.1.maxNodes=4; the value is JSON when it parses, else a string
-  --print-config        print the effective values of one environment as JSON; write nothing`;
+  --print-config        print the effective values of one environment as JSON; write nothing
+                        (npm prints its own banner on stdout: use npm run -s, or --out)
+  --out <file>          with --print-config: write the JSON to <file> instead of stdout
+  --verbose             print every waived policy violation in full, not only their count`;
 
 /** A command-line mistake: reported with the usage. */
 export class UsageError extends Error {}
@@ -20,6 +24,9 @@ export interface CliOptions {
   readonly outdir: string;
   readonly sets: string[];
   readonly printConfig: boolean;
+  /** With printConfig: the file to write the JSON to. */
+  readonly out?: string;
+  readonly verbose: boolean;
   readonly help: boolean;
 }
 
@@ -28,6 +35,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   const sets: string[] = [];
   let outdir: string | undefined;
   let printConfig = false;
+  let out: string | undefined;
+  let verbose = false;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -41,6 +50,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     else if (a === '--set') sets.push(next(a));
     else if (a.startsWith('--set=')) sets.push(a.slice('--set='.length));
     else if (a === '--print-config') printConfig = true;
+    else if (a === '--out') out = next(a);
+    else if (a.startsWith('--out=')) out = a.slice('--out='.length);
+    else if (a === '--verbose' || a === '-v') verbose = true;
     else if (a === '--help' || a === '-h') help = true;
     else if (a.startsWith('-')) throw new UsageError(`unknown option "${a}"`);
     else environments.push(a);
@@ -49,7 +61,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     if (!ENVIRONMENTS.includes(e)) throw new EnvironmentError(`unknown environment "${e}"; known environments: ${ENVIRONMENTS.join(', ')}`);
   }
   if (printConfig && environments.length !== 1) throw new UsageError('--print-config needs exactly one environment, e.g. npm run synth -- prod --print-config');
-  return { environments: environments.length ? [...new Set(environments)] : [...ENVIRONMENTS], outdir: outdir ?? env.CDK8S_OUTDIR ?? 'dist', sets, printConfig, help };
+  if (out !== undefined && !printConfig) throw new UsageError('--out is for --print-config; the manifests go to --outdir');
+  return { environments: environments.length ? [...new Set(environments)] : [...ENVIRONMENTS], outdir: outdir ?? env.CDK8S_OUTDIR ?? 'dist', sets, printConfig, ...(out !== undefined ? { out } : {}), verbose, help };
 }
 
 /** Runs the command line; returns the exit code. Output goes to the given streams. */
@@ -63,14 +76,20 @@ export function main(argv: readonly string[], out: (s: string) => void = (s) => 
     // Validate every environment before synthesizing any, and synthesize all before writing any.
     const values: EnvironmentValues[] = opts.environments.map((e) => loadEnvironment(e, opts.sets));
     if (opts.printConfig) {
-      out(`${JSON.stringify(values[0], null, 2)}\n`);
+      const json = `${JSON.stringify(values[0], null, 2)}\n`;
+      if (opts.out === undefined) out(json);
+      else {
+        fs.writeFileSync(opts.out, json);
+        err(`wrote the effective values of ${values[0].name} to ${opts.out}\n`);
+      }
       return 0;
     }
     const results: SynthResult[] = values.map((v) => synthesizeEnvironment(v));
     writeAtomically(opts.outdir, results);
     for (const r of results) {
-      out(`synthesized ${r.environment}: ${r.objects.length} objects in ${r.files.length} files -> ${opts.outdir}/${r.environment}\n`);
-      for (const w of r.waived) out(`  waived ${formatViolation(w)} (reason: ${w.reason})\n`);
+      const waivers = r.waived.length ? `; ${r.waived.length} policy waiver${r.waived.length === 1 ? '' : 's'} honoured${opts.verbose ? '' : ' (--verbose lists them)'}` : '';
+      out(`synthesized ${r.environment}: ${r.objects.length} objects in ${r.files.length} files -> ${opts.outdir}/${r.environment}${waivers}\n`);
+      if (opts.verbose) for (const w of r.waived) out(`  waived ${formatViolation(w)} (reason: ${w.reason})\n`);
     }
     return 0;
   } catch (e) {

@@ -41,7 +41,30 @@ describe('synth command line', () => {
     expect(fs.readdirSync(outdir).sort()).toEqual(['dev', 'prod', 'staging']);
     expect(fs.readdirSync(path.join(outdir, 'prod'))).toContain('00-namespaces.yaml');
     expect(r.out).toMatch(/^synthesized dev: \d+ objects in \d+ files/m);
-    expect(r.out).toMatch(/waived DaemonSet shop-prod-system\/log-agent: \[pss-host-path-volumes\]/);
+    // One line per environment: the waivers as a count, their text only with --verbose.
+    expect(r.out.trim().split('\n')).toHaveLength(3);
+    expect(r.out).toMatch(/^synthesized prod: .*; 2 policy waivers honoured \(--verbose lists them\)$/m);
+    expect(r.out).not.toMatch(/waived DaemonSet/);
+  });
+
+  it('--verbose lists every waived violation with its reason', () => {
+    const r = run(['prod', '--outdir', outdir, '--verbose']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^  waived DaemonSet shop-prod-system\/log-agent: \[pss-host-path-volumes\].*\(reason: .+\)$/m);
+  });
+
+  it('--print-config --out writes clean JSON to a file (npm prints its banner on stdout)', () => {
+    const file = path.join(outdir, 'prod.json');
+    const r = run(['prod', '--print-config', '--out', file]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('');
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ name: 'prod' });
+  });
+
+  it('refuses --out without --print-config, naming the option for manifests', () => {
+    const r = run(['prod', '--out', outdir]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--out is for --print-config; the manifests go to --outdir/);
   });
 
   it('synthesizes only the named environments', () => {
@@ -105,9 +128,9 @@ describe('synth command line', () => {
   });
 
   it('refuses unknown options with the usage', () => {
-    const r = run(['--out', outdir]);
+    const r = run(['--output', outdir]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/unknown option "--out"/);
+    expect(r.err).toMatch(/unknown option "--output"/);
     expect(r.err).toMatch(/usage: npm run synth/);
   });
 
