@@ -34,15 +34,18 @@ function flatten(value: unknown, prefix: string, out: Map<string, unknown>): voi
   }
 }
 
-/** Field-level differences between two objects (metadata.namespace and the environment label, which always differ, excluded). */
-export function diffFields(a: KubeObject, b: KubeObject): FieldDiff[] {
+/**
+ * Field-level differences between two objects (metadata.namespace excluded, and the environment
+ * label when two environments are compared: it always differs there).
+ */
+export function diffFields(a: KubeObject, b: KubeObject, acrossEnvironments = true): FieldDiff[] {
   const fa = new Map<string, unknown>();
   const fb = new Map<string, unknown>();
   flatten(a, '', fa);
   flatten(b, '', fb);
   for (const f of [fa, fb]) {
     f.delete('metadata.namespace');
-    f.delete(`metadata.labels.${ENVIRONMENT_LABEL}`);
+    if (acrossEnvironments) f.delete(`metadata.labels.${ENVIRONMENT_LABEL}`);
   }
   const paths = [...new Set([...fa.keys(), ...fb.keys()])].sort();
   return paths
@@ -51,7 +54,7 @@ export function diffFields(a: KubeObject, b: KubeObject): FieldDiff[] {
 }
 
 /** What differs between environment A and environment B, object by object, in a stable order. */
-export function diffObjects(a: readonly KubeObject[], b: readonly KubeObject[], rolesA: NamespaceRoles = {}, rolesB: NamespaceRoles = {}): ObjectDiff[] {
+export function diffObjects(a: readonly KubeObject[], b: readonly KubeObject[], rolesA: NamespaceRoles = {}, rolesB: NamespaceRoles = {}, acrossEnvironments = true): ObjectDiff[] {
   const index = (objects: readonly KubeObject[], roles: NamespaceRoles) => {
     const m = new Map<string, KubeObject>();
     for (const o of objects) {
@@ -71,7 +74,7 @@ export function diffObjects(a: readonly KubeObject[], b: readonly KubeObject[], 
     if (!oa) out.push({ change: 'added', object: k });
     else if (!ob) out.push({ change: 'removed', object: k });
     else {
-      const fields = diffFields(oa, ob);
+      const fields = diffFields(oa, ob, acrossEnvironments);
       if (fields.length > 0) out.push({ change: 'changed', object: k, fields });
     }
   }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -172,6 +173,37 @@ describe('diff command line', () => {
     expect(out).toMatch(/\d+ added, \d+ removed, \d+ changed\n$/);
   });
 
+  it('compares an environment with its previous output, with --set applied to the current code', () => {
+    expect(run(['prod', '--outdir', outdir]).code).toBe(0);
+    let out = '';
+    const same = diffMain(['prod', '--against', outdir], (s) => (out += s), () => undefined);
+    expect(same).toBe(0);
+    expect(out).toBe(`--- ${path.join(outdir, 'prod')} (previous output)\n+++ prod (this code)\n0 added, 0 removed, 0 changed\n`);
+    out = '';
+    diffMain(['prod', '--against', outdir, '--set', 'web.image.tag=1.27'], (s) => (out += s), () => undefined);
+    expect(out).toMatch(/^\+\+\+ prod \(this code with --set web\.image\.tag=1\.27\)$/m);
+    expect(out).toMatch(/^ {4}spec\.template\.spec\.containers\.0\.image: "nginxinc\/nginx-unprivileged:1\.27\.3-alpine" -> "nginxinc\/nginx-unprivileged:1\.27"$/m);
+  });
+
+  it('compares an environment with the code at a git ref, and leaves no worktree behind', () => {
+    let out = '';
+    expect(diffMain(['dev', '--ref', 'HEAD'], (s) => (out += s), () => undefined)).toBe(0);
+    expect(out).toMatch(/^--- dev at HEAD\n\+\+\+ dev \(this code\)\n/);
+    expect(execFileSync('git', ['worktree', 'list'], { encoding: 'utf8' }).trim().split('\n')).toHaveLength(1);
+  }, 60_000);
+
+  it.each([
+    ['no previous output', ['prod', '--against', '/nonexistent'], /\/nonexistent\/prod does not exist; run "npm run synth" first, or compare with --ref <git-ref>/],
+    ['an unknown ref', ['dev', '--ref', 'no-such-ref'], /--ref no-such-ref: .*; name a commit, branch or tag of this repository/],
+    ['--ref with two environments', ['dev', 'prod', '--ref', 'HEAD'], /--against and --ref compare one environment with an earlier version of itself; name one environment/],
+    ['an unknown option', ['dev', '--against-ref', 'HEAD'], /unknown option "--against-ref"/],
+  ])('refuses %s with the usage', (_, argv, message) => {
+    let e = '';
+    expect(diffMain(argv, () => undefined, (s) => (e += s))).toBe(2);
+    expect(e).toMatch(message);
+    expect(e).toMatch(/usage: npm run diff/);
+  });
+
   it('matches objects by namespace role, so the app and system namespaces do not hide each other', () => {
     let out = '';
     diffMain(['staging', 'prod'], (s) => (out += s), () => undefined);
@@ -180,9 +212,10 @@ describe('diff command line', () => {
     expect(out).not.toMatch(/^~ ResourceQuota system\/quota$/m);
   });
 
-  it('needs exactly two environments', () => {
+  it('needs one or two environments', () => {
     let err = '';
-    expect(diffMain(['dev'], () => undefined, (s) => (err += s))).toBe(2);
-    expect(err).toMatch(/usage: npm run diff -- <envA> <envB>/);
+    expect(diffMain([], () => undefined, (s) => (err += s))).toBe(2);
+    expect(err).toMatch(/name one environment \(against its previous output or a git ref\) or two \(against each other\)/);
+    expect(diffMain(['dev', 'staging', 'prod'], () => undefined, () => undefined)).toBe(2);
   });
 });
