@@ -51,7 +51,7 @@ describe('synth command line', () => {
   it('--verbose lists every waived violation with its reason', () => {
     const r = run(['prod', '--outdir', outdir, '--verbose']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^  waived DaemonSet shop-prod-system\/log-agent: \[pss-host-path-volumes\].*\(reason: .+\)$/m);
+    expect(r.out).toMatch(/^ {2}waived DaemonSet shop-prod-system\/log-agent: \[pss-host-path-volumes\].*\(reason: .+\)$/m);
   });
 
   it('--print-config --out writes clean JSON to a file (npm prints its banner on stdout)', () => {
