@@ -187,8 +187,11 @@ export async function up(opts: ClusterOptions): Promise<ClusterState> {
   const mode = opts.mode ?? 'full';
   const apiServer = opts.apiServer ?? 'kube-apiserver';
   if (mode === 'full' && !opts.environment) throw new Error(`cluster ${name}: a full cluster needs an environment for its nodes`);
-  if (readState(name)) throw new Error(`cluster "${name}" is already up (${path.join(clustersDir(), name)}); run "npm run cluster -- down${name === 'k8s-stack' ? '' : ` --name ${name}`}" first`);
   const dir = path.join(clustersDir(), name);
+  // Up, or being started by another process right now: its pids are recorded before anything runs.
+  const pidsFile = path.join(dir, 'pids.json');
+  const recorded = readState(name)?.processes ?? (fs.existsSync(pidsFile) ? (JSON.parse(fs.readFileSync(pidsFile, 'utf8')) as ProcessRecord[]) : []);
+  if (readState(name) || recorded.some((p) => alive(p.pid))) throw new Error(`cluster "${name}" is already up (${dir}); run "npm run cluster -- down${name === 'k8s-stack' ? '' : ` --name ${name}`}" first`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
 

@@ -9,11 +9,12 @@
  * The run ends with one line `e2e: N passed, M failed` and exits non-zero when anything failed.
  */
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { ENVIRONMENTS } from '../../environments';
 import { GKE_REGULAR_VERSION, KUBERNETES_VERSION, NOT_SERVED } from '../../toolchain/pins';
 import { ensureToolchain } from '../../toolchain/build';
-import { down } from './cluster';
+import { clustersDir, down } from './cluster';
 import { convergeScenario, podSecurityScenario, validateScenario } from './scenarios';
 import { lintersScenario } from './linters';
 import { pulumiScenario } from './pulumi';
@@ -22,6 +23,21 @@ import { CLUSTERS, E2eContext, Suite } from './suite';
 export const ROOT = path.resolve(__dirname, '..', '..');
 const SCENARIOS = ['validate', 'converge', 'pod-security', 'pulumi', 'linters'] as const;
 type Scenario = (typeof SCENARIOS)[number];
+
+/** Clusters named by an e2e run (`e2e-…-<pid>`) whose run no longer exists. */
+async function abandonedClusters(): Promise<string[]> {
+  if (!fs.existsSync(clustersDir())) return [];
+  return fs.readdirSync(clustersDir()).filter((name) => {
+    const pid = Number(/^e2e-.+-(\d+)$/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) return false;
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
 
 function parse(argv: string[]): { only: Set<Scenario>; keep: boolean } {
   const only = new Set<Scenario>();
@@ -53,8 +69,8 @@ async function main(): Promise<number> {
     if (r.status !== 0) throw new Error(`synth failed (exit ${r.status}):\n${r.stderr}`);
   });
 
-  // Clusters an interrupted earlier run left behind are stopped by their recorded pids.
-  for (const name of Object.values(CLUSTERS)) await down(name);
+  // Clusters of earlier runs whose process is gone (interrupted) are stopped by their recorded pids.
+  for (const name of await abandonedClusters()) await down(name);
 
   const ready = bin !== undefined && synthOk;
   const why = bin === undefined ? 'the toolchain did not build' : 'synth failed';

@@ -7,6 +7,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
 import { BatchJob } from '../../constructs/batch-job';
 import { AppConfig } from '../../constructs/configuration';
 import { NodePool, NodePoolSpec, Toleration } from '../../constructs/node-pool';
@@ -42,6 +43,20 @@ export async function validateScenario(ctx: E2eContext): Promise<void> {
     { name: CLUSTERS.validateOld, apiServer: 'kube-apiserver', version: KUBERNETES_VERSION, envs: ENVIRONMENTS },
     { name: CLUSTERS.validateNew, apiServer: `kube-apiserver-${GKE_REGULAR_VERSION.split('.').slice(0, 2).join('.')}`, version: GKE_REGULAR_VERSION, envs: gkeEnvs },
   ];
+  suite.begin('GitOps folders');
+  for (const env of ENVIRONMENTS) {
+    await suite.step(`dist/${env}: kubectl kustomize reads its Kustomization as is, every manifest included`, () => {
+      const dir = path.join(root, 'dist', env);
+      const r = runTool(bin, 'kubectl', ['kustomize', dir]);
+      if (r.status !== 0) throw new Error(`kubectl kustomize ${dir} exited ${r.status}:\n${r.stderr}`);
+      const ids = (text: string) => parseAllDocuments(text).map((d) => d.toJSON() as KubeObject | null).filter((o): o is KubeObject => o !== null)
+        .map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
+      const built = ids(r.stdout);
+      const files = ids(fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n---\n'));
+      if (JSON.stringify(built) !== JSON.stringify(files)) throw new Error(`kustomize built ${built.length} objects, the folder holds ${files.length}`);
+      console.log(`     ${built.length} objects`);
+    });
+  }
   for (const plan of plans) {
     suite.begin(`server-side validation on ${plan.version}`);
     const state = await suite.value(`kube-apiserver ${plan.version} with etcd up on 127.0.0.1`, () => up({ name: plan.name, bin, apiServer: plan.apiServer, mode: 'api' }));

@@ -100,11 +100,13 @@ export interface E2eContext {
   readonly keep: boolean;
 }
 
-/** Every cluster the suite may start, so an interrupted run is cleaned up by the next. */
+/**
+ * The clusters of this run. Names end in the run's pid, so runs on one machine (a developer's and
+ * CI's) never share one, and a run can tell the leftovers of a run that died (test/e2e/run.ts).
+ */
 export const CLUSTERS = {
-  validateOld: 'e2e-validate-1.28',
-  validateNew: `e2e-validate-${GKE_REGULAR_VERSION.split('.').slice(0, 2).join('.')}`,
-  converge: 'e2e-converge',
-  pulumi: 'e2e-pulumi',
+  validateOld: `e2e-validate-1.28-${process.pid}`,
+  validateNew: `e2e-validate-${GKE_REGULAR_VERSION.split('.').slice(0, 2).join('.')}-${process.pid}`,
+  converge: `e2e-converge-${process.pid}`,
+  pulumi: `e2e-pulumi-${process.pid}`,
 } as const;
-
