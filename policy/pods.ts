@@ -17,7 +17,30 @@ const TEMPLATE_AT: ReadonlyMap<string, readonly string[]> = new Map([
   ['ReplicaSet', ['spec', 'template']],
   ['Job', ['spec', 'template']],
   ['CronJob', ['spec', 'jobTemplate', 'spec', 'template']],
+  // Kinds nobody should write any more, which still run pods as written: inspected all the same.
+  ['ReplicationController', ['spec', 'template']],
+  ['PodTemplate', ['template']],
 ]);
+
+/**
+ * Where an object of a kind the engine does not know carries a pod spec (an object with a
+ * `containers` list whose items name an image), or undefined: such a kind runs pods no rule looks at.
+ */
+export function hiddenPodSpecPath(obj: KubeObject): string | undefined {
+  if (TEMPLATE_AT.has(obj.kind)) return undefined;
+  const seek = (node: unknown, at: string, depth: number): string | undefined => {
+    if (depth > 8 || node === null || typeof node !== 'object') return undefined;
+    const containers = (node as Record<string, unknown>).containers;
+    if (Array.isArray(containers) && containers.some((c) => c !== null && typeof c === 'object' && typeof (c as Record<string, unknown>).image === 'string')) return at;
+    for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+      if (k === 'metadata' || k === 'status') continue;
+      const found = seek(v, at ? `${at}.${k}` : k, depth + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return seek(obj, '', 0);
+}
 
 export const WORKLOAD_KINDS: readonly string[] = [...TEMPLATE_AT.keys()];
 

@@ -469,6 +469,25 @@ const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRI
 
 const STACK: Firing[] = firing([
   {
+    rule: 'unique-object', when: 'two objects share kind, namespace and name (a second allow-all policy under a taken name)',
+    mutate: (f) => { const twin = structuredClone(f.allowWeb); return [twin]; },
+    expected: { object: 'NetworkPolicy shop/allow-web', path: 'metadata.name', value: 'allow-web', message: /kubectl apply keeps only the one written last/ },
+  },
+  {
+    rule: 'pss-privileged', when: 'a ReplicationController (a kind nobody should write, which still runs pods) carries a privileged container',
+    mutate: (f) => {
+      const template = structuredClone(f.web.spec.template);
+      template.spec.containers[0].securityContext.privileged = true;
+      return [{ apiVersion: 'v1', kind: 'ReplicationController', metadata: meta('legacy'), spec: { replicas: 1, selector: template.metadata.labels, template } }];
+    },
+    expected: { object: 'ReplicationController shop/legacy', path: 'spec.template.spec.containers[0].securityContext.privileged', value: true, message: /privileged/ },
+  },
+  {
+    rule: 'known-pod-carrier', when: 'a kind the engine does not know carries a privileged container',
+    mutate: () => [{ apiVersion: 'example.com/v1', kind: 'Runner', metadata: meta('runner'), spec: { podTemplate: { spec: { containers: [{ name: 'x', image: 'busybox:1.36.1', securityContext: { privileged: true } }] } } } }],
+    expected: { object: 'Runner shop/runner', path: 'spec.podTemplate.spec', value: '(a pod spec)', message: /kind the policy engine does not inspect/ },
+  },
+  {
     rule: 'explicit-namespace', when: 'a namespaced object has no namespace',
     mutate: (f) => { delete f.allowWeb.metadata.namespace; },
     expected: { object: 'NetworkPolicy allow-web', path: 'metadata.namespace', value: undefined, message: /lands in whatever namespace/ },
@@ -614,6 +633,8 @@ describe.each<{ when: string; ctx?: Partial<PolicyContext>; mutate: (f: Fixture)
   { when: 'a podAntiAffinity term selects the own pods', mutate: (f) => { delete web(f).topologySpreadConstraints; web(f).affinity = { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: WEB } } }] } }; } },
   { when: 'minAvailable leaves one pod to evict', mutate: (f) => { delete f.webBudget.spec.maxUnavailable; f.webBudget.spec.minAvailable = 1; } },
   { when: 'minAvailable is a percentage below the pod count', mutate: (f) => { delete f.webBudget.spec.maxUnavailable; f.webBudget.spec.minAvailable = '50%'; } },
+  { when: 'the same name is used by two kinds, or in two namespaces', mutate: (f) => { const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('allow-web'), data: {} }; return [cm]; } },
+  { when: 'a custom resource carries no containers', mutate: () => [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: meta('w'), spec: { containers: 'none', size: 3 } }] },
   { when: 'a Job named after its spec hash has no TTL', mutate: (f) => { const spec = structuredClone(f.report.spec.jobTemplate.spec); delete spec.ttlSecondsAfterFinished; return [{ apiVersion: 'batch/v1', kind: 'Job', metadata: meta('migrate-0a1b2c3d', { annotations: { 'k8s-stack.io/spec-hash': '0a1b2c3d' } }), spec }]; } },
   { when: 'a Job owned by a CronJob has no TTL', mutate: (f) => { const spec = structuredClone(f.report.spec.jobTemplate.spec); delete spec.ttlSecondsAfterFinished; return [{ apiVersion: 'batch/v1', kind: 'Job', metadata: meta('report-28999999', { ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'report', uid: 'u' }] }), spec }]; } },
   { when: 'a single-replica StatefulSet has no PDB and no anti-affinity', mutate: (f) => { f.db.spec.replicas = 1; } },

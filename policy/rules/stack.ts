@@ -1,6 +1,6 @@
 import { formatTaint, NodePool, NodePoolSpec, NodeTaint, Toleration, tolerates } from '../../constructs/node-pool';
 import { field, isClusterScoped, item, list, record, REDACTED } from '../objects';
-import type { PodTemplate } from '../pods';
+import { hiddenPodSpecPath, PodTemplate } from '../pods';
 import { defineRule, Report } from '../rule';
 import { isEmptySelector, LabelSelector } from '../selectors';
 import type { KubeObject, PolicyContext } from '../types';
@@ -128,6 +128,34 @@ function tolerationFor(taint: NodeTaint): Toleration {
 }
 
 export const STACK_RULES = [
+  defineRule({
+    id: 'unique-object',
+    source: 'stack',
+    description: 'No two objects share an API group, kind, namespace and name.',
+    check(inv, _ctx, report) {
+      const seen = new Map<string, KubeObject>();
+      for (const obj of inv.objects) {
+        const group = String(obj.apiVersion ?? '').includes('/') ? String(obj.apiVersion).split('/')[0] : '';
+        const key = `${group}/${obj.kind}/${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}`;
+        if (seen.has(key)) {
+          report(obj, 'metadata.name', obj.metadata?.name, `is the name of another ${obj.kind}${obj.metadata?.namespace ? ` in namespace "${obj.metadata.namespace}"` : ''}, so kubectl apply keeps only the one written last`, 'give each object a name of its own (two constructs with the same name, or a chart extension repeating one the chart already writes)');
+        } else {
+          seen.set(key, obj);
+        }
+      }
+    },
+  }),
+  defineRule({
+    id: 'known-pod-carrier',
+    source: 'stack',
+    description: 'Pods are run only by kinds the engine inspects (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ReplicationController, PodTemplate).',
+    check(inv, _ctx, report) {
+      for (const obj of inv.objects) {
+        const at = hiddenPodSpecPath(obj);
+        if (at !== undefined) report(obj, at, '(a pod spec)', `carries containers in a kind the policy engine does not inspect, so none of its rules would judge them`, 'run the pods with a Deployment, StatefulSet, DaemonSet, Job or CronJob, or teach policy/pods.ts where this kind keeps its pod template');
+      }
+    },
+  }),
   defineRule({
     id: 'explicit-namespace',
     source: 'stack',
