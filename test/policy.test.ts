@@ -465,6 +465,37 @@ const KUBE_SCORE: Firing[] = firing([
   },
 ]);
 
+const role = (rules: unknown[], kind = 'Role') => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: kind === 'Role' ? meta('app') : { name: 'app' }, rules });
+const binding = (roleRef: { kind: string; name: string }, subjects: unknown[], kind = 'RoleBinding') => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: kind === 'RoleBinding' ? meta('app') : { name: 'app' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', ...roleRef }, subjects });
+
+const RBAC: Firing[] = firing([
+  {
+    rule: 'rbac-no-wildcards', when: 'a ClusterRole grants every verb on every resource',
+    mutate: () => [role([{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }, { apiGroups: ['apps'], resources: ['*'], verbs: ['get'] }], 'ClusterRole')],
+    expected: { object: 'ClusterRole app', path: 'rules[1].resources[0]', value: '*', message: /grants everything/ },
+  },
+  {
+    rule: 'rbac-no-escalation', when: 'a Role may create RoleBindings',
+    mutate: () => [role([{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create', 'get'] }])],
+    expected: { object: 'Role shop/app', path: 'rules[0].resources', value: 'rolebindings', message: /write RBAC objects/ },
+  },
+  {
+    rule: 'rbac-no-exec-or-proxy', when: 'a Role grants pods/exec',
+    mutate: () => [role([{ apiGroups: [''], resources: ['pods', 'pods/exec'], verbs: ['create', 'get'] }])],
+    expected: { object: 'Role shop/app', path: 'rules[0].resources[1]', value: 'pods/exec', message: /shell or a tunnel into running pods/ },
+  },
+  {
+    rule: 'rbac-secrets-by-name', when: 'a Role lists Secrets',
+    mutate: () => [role([{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] }])],
+    expected: { object: 'Role shop/app', path: 'rules[0].verbs', value: 'list', message: /reads every Secret/ },
+  },
+  {
+    rule: 'rbac-no-broad-bindings', when: 'cluster-admin is bound to every service account',
+    mutate: () => [binding({ kind: 'ClusterRole', name: 'cluster-admin' }, [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'system:serviceaccounts' }], 'ClusterRoleBinding')],
+    expected: { object: 'ClusterRoleBinding app', path: 'roleRef.name', value: 'cluster-admin', message: /gives the whole cluster away/ },
+  },
+]);
+
 const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n';
 
 const STACK: Firing[] = firing([
@@ -577,7 +608,7 @@ const STACK: Firing[] = firing([
   },
 ]);
 
-const ALL_FIRING = [...POD_SECURITY, ...KUBE_LINTER, ...KUBE_SCORE, ...STACK];
+const ALL_FIRING = [...POD_SECURITY, ...KUBE_LINTER, ...KUBE_SCORE, ...STACK, ...RBAC];
 
 const ruleIds = (violations: readonly Violation[]) => [...new Set(violations.map((v) => v.rule))].sort();
 
@@ -633,7 +664,8 @@ describe.each<{ when: string; ctx?: Partial<PolicyContext>; mutate: (f: Fixture)
   { when: 'a podAntiAffinity term selects the own pods', mutate: (f) => { delete web(f).topologySpreadConstraints; web(f).affinity = { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: WEB } } }] } }; } },
   { when: 'minAvailable leaves one pod to evict', mutate: (f) => { delete f.webBudget.spec.maxUnavailable; f.webBudget.spec.minAvailable = 1; } },
   { when: 'minAvailable is a percentage below the pod count', mutate: (f) => { delete f.webBudget.spec.maxUnavailable; f.webBudget.spec.minAvailable = '50%'; } },
-  { when: 'the same name is used by two kinds, or in two namespaces', mutate: (f) => { const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('allow-web'), data: {} }; return [cm]; } },
+  { when: 'the same name is used by two kinds, or in two namespaces', mutate: () => [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('allow-web'), data: {} }] },
+  { when: 'a Role reads named Secrets and a binding names one ServiceAccount', mutate: () => [role([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['db-credentials'] }]), binding({ kind: 'Role', name: 'app' }, [{ kind: 'ServiceAccount', name: 'api', namespace: 'shop' }])] },
   { when: 'a custom resource carries no containers', mutate: () => [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: meta('w'), spec: { containers: 'none', size: 3 } }] },
   { when: 'a Job named after its spec hash has no TTL', mutate: (f) => { const spec = structuredClone(f.report.spec.jobTemplate.spec); delete spec.ttlSecondsAfterFinished; return [{ apiVersion: 'batch/v1', kind: 'Job', metadata: meta('migrate-0a1b2c3d', { annotations: { 'k8s-stack.io/spec-hash': '0a1b2c3d' } }), spec }]; } },
   { when: 'a Job owned by a CronJob has no TTL', mutate: (f) => { const spec = structuredClone(f.report.spec.jobTemplate.spec); delete spec.ttlSecondsAfterFinished; return [{ apiVersion: 'batch/v1', kind: 'Job', metadata: meta('report-28999999', { ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'report', uid: 'u' }] }), spec }]; } },
