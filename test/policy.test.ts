@@ -55,7 +55,7 @@ const BASE = {
   denyAll: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('default-deny'), spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } },
   allowWeb: {
     apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('allow-web'),
-    spec: { podSelector: { matchLabels: WEB }, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 8080 }] }] },
+    spec: { podSelector: { matchLabels: WEB }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ port: 8080 }] }] },
   },
   serviceAccount: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('shop'), automountServiceAccountToken: false },
   priorityClass: { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'shop-critical' }, value: 100000 },
@@ -127,7 +127,10 @@ const BASE = {
   },
   ingress: {
     apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta('web'),
-    spec: { rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'http' } } } }] } }] },
+    spec: {
+      tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }],
+      rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'http' } } } }] } }],
+    },
   },
 } satisfies Record<string, KubeObject>;
 
@@ -496,6 +499,44 @@ const RBAC: Firing[] = firing([
   },
 ]);
 
+const EXPOSURE: Firing[] = firing([
+  {
+    rule: 'networkpolicy-no-allow-all', when: 'a NetworkPolicy admits every source',
+    mutate: (f) => { f.allowWeb.spec.ingress = [{}]; },
+    expected: { object: 'NetworkPolicy shop/allow-web', path: 'spec.ingress[0]', value: {}, message: /admits every source/ },
+  },
+  {
+    rule: 'loadbalancer-source-ranges', when: 'a LoadBalancer Service is open to the world',
+    mutate: (f) => { f.webService.spec.type = 'LoadBalancer'; },
+    expected: { object: 'Service shop/web', path: 'spec.loadBalancerSourceRanges', value: undefined, message: /open to the internet/ },
+  },
+  {
+    rule: 'ingress-tls', when: 'an Ingress serves plain HTTP',
+    mutate: (f) => { delete f.ingress.spec.tls; },
+    expected: { object: 'Ingress shop/web', path: 'spec.tls', value: undefined, message: /plain HTTP/ },
+  },
+  {
+    rule: 'no-hostpath-volume', when: 'a PersistentVolume mounts the node\'s root',
+    mutate: () => [{ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'root' }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/' } } }],
+    expected: { object: 'PersistentVolume root', path: 'spec.hostPath.path', value: '/', message: /node's file system/ },
+  },
+  {
+    rule: 'no-root-group', when: 'a pod runs with fsGroup 0',
+    mutate: (f) => { web(f).securityContext.fsGroup = 0; },
+    expected: { object: 'Deployment shop/web', path: `${WEB_POD}.securityContext.fsGroup`, value: 0, message: /root group/ },
+  },
+  {
+    rule: 'probe-own-pod', when: 'a probe is aimed at the metadata server',
+    mutate: (f) => { webContainer(f).readinessProbe = { httpGet: { host: '169.254.169.254', path: '/', port: 8080 } }; },
+    expected: { object: 'Deployment shop/web', path: `${WEB_POD}.containers[0].readinessProbe.httpGet.host`, value: '169.254.169.254', message: /another address/ },
+  },
+  {
+    rule: 'configmap-no-credentials', when: 'a ConfigMap holds a password',
+    mutate: () => [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('settings'), data: { DB_PASSWORD: 'hunter2' } }],
+    expected: { object: 'ConfigMap shop/settings', path: 'data.DB_PASSWORD', value: '<redacted>', message: /names a credential/ },
+  },
+]);
+
 const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n';
 
 const STACK: Firing[] = firing([
@@ -547,6 +588,7 @@ const STACK: Firing[] = firing([
     rule: 'namespace-default-deny', when: 'the catch-all policy allows ingress',
     mutate: (f) => { f.denyAll.spec.ingress = [{}]; },
     expected: { object: 'Namespace shop', path: 'metadata.name', value: NS, message: /no default-deny NetworkPolicy/ },
+    alsoFires: ['networkpolicy-no-allow-all'],
   },
   {
     rule: 'no-secret-data', when: 'a Secret carries data',
@@ -608,7 +650,7 @@ const STACK: Firing[] = firing([
   },
 ]);
 
-const ALL_FIRING = [...POD_SECURITY, ...KUBE_LINTER, ...KUBE_SCORE, ...STACK, ...RBAC];
+const ALL_FIRING = [...POD_SECURITY, ...KUBE_LINTER, ...KUBE_SCORE, ...STACK, ...RBAC, ...EXPOSURE];
 
 const ruleIds = (violations: readonly Violation[]) => [...new Set(violations.map((v) => v.rule))].sort();
 
@@ -666,6 +708,8 @@ describe.each<{ when: string; ctx?: Partial<PolicyContext>; mutate: (f: Fixture)
   { when: 'minAvailable is a percentage below the pod count', mutate: (f) => { delete f.webBudget.spec.maxUnavailable; f.webBudget.spec.minAvailable = '50%'; } },
   { when: 'the same name is used by two kinds, or in two namespaces', mutate: () => [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('allow-web'), data: {} }] },
   { when: 'a Role reads named Secrets and a binding names one ServiceAccount', mutate: () => [role([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['db-credentials'] }]), binding({ kind: 'Role', name: 'app' }, [{ kind: 'ServiceAccount', name: 'api', namespace: 'shop' }])] },
+  { when: 'egress leaves the cluster only on a named port, and a LoadBalancer names its ranges', mutate: (f) => { f.webService.spec.type = 'LoadBalancer'; f.webService.spec.loadBalancerSourceRanges = ['203.0.113.0/24']; return [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('egress-https'), spec: { podSelector: { matchLabels: WEB }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443 }] }] } }]; } },
+  { when: 'a ConfigMap points at a Secret without holding a credential', mutate: () => [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('settings'), data: { DATABASE_HOST: 'db', DATABASE_USER_SOURCE: 'db-credentials' } }] },
   { when: 'a custom resource carries no containers', mutate: () => [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: meta('w'), spec: { containers: 'none', size: 3 } }] },
   { when: 'a Job named after its spec hash has no TTL', mutate: (f) => { const spec = structuredClone(f.report.spec.jobTemplate.spec); delete spec.ttlSecondsAfterFinished; return [{ apiVersion: 'batch/v1', kind: 'Job', metadata: meta('migrate-0a1b2c3d', { annotations: { 'k8s-stack.io/spec-hash': '0a1b2c3d' } }), spec }]; } },
   { when: 'a Job owned by a CronJob has no TTL', mutate: (f) => { const spec = structuredClone(f.report.spec.jobTemplate.spec); delete spec.ttlSecondsAfterFinished; return [{ apiVersion: 'batch/v1', kind: 'Job', metadata: meta('report-28999999', { ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'report', uid: 'u' }] }), spec }]; } },

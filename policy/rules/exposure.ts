@@ -1,0 +1,130 @@
+/**
+ * What an application exposes, and what it lets in: network policy content, load balancers,
+ * Ingress TLS, node paths, root groups, probes aimed elsewhere, credentials in ConfigMaps.
+ */
+import { item, list, record } from '../objects';
+import { containersOf, RUNNABLE_CONTAINERS } from '../pods';
+import { defineRule } from '../rule';
+import type { KubeObject } from '../types';
+
+interface Peer { podSelector?: unknown; namespaceSelector?: unknown; ipBlock?: { cidr?: string } }
+interface NetRule { from?: Peer[]; to?: Peer[]; ports?: unknown[] }
+
+const OPEN_CIDRS = ['0.0.0.0/0', '::/0'];
+
+/** Keys that name a credential: such values belong in a Secret. */
+const CREDENTIAL_KEY = /(^|[_.-])(password|passwd|secret|token|api[_-]?key|private[_-]?key|credentials?)([_.-]|$)/i;
+
+export const EXPOSURE_RULES = [
+  defineRule({
+    id: 'networkpolicy-no-allow-all',
+    source: 'stack',
+    description: 'No NetworkPolicy admits all ingress, and egress to any address only on named ports.',
+    check(inv, _ctx, report) {
+      for (const np of inv.ofKind('NetworkPolicy')) {
+        const spec = (np.spec ?? {}) as { ingress?: NetRule[]; egress?: NetRule[] };
+        list(spec.ingress).forEach((r, i) => {
+          const from = list(r?.from);
+          if (from.length === 0) report(np, item('spec.ingress', i), r, 'admits every source, in the cluster and outside it', 'name the peers in "from": a podSelector, a namespaceSelector or an ipBlock');
+          from.forEach((p, j) => {
+            if (OPEN_CIDRS.includes(String(p?.ipBlock?.cidr))) report(np, `${item('spec.ingress', i)}.${item('from', j)}.ipBlock.cidr`, p.ipBlock!.cidr, 'admits the whole internet', 'name the source ranges');
+          });
+        });
+        list(spec.egress).forEach((r, i) => {
+          const to = list(r?.to);
+          const open = to.length === 0 || to.some((p) => OPEN_CIDRS.includes(String(p?.ipBlock?.cidr)) && !p.podSelector && !p.namespaceSelector);
+          if (open && list(r?.ports).length === 0) report(np, item('spec.egress', i), r, 'lets the pods connect anywhere on every port', 'name the destinations in "to", or the ports the pods need outside the cluster (e.g. 443)');
+        });
+      }
+    },
+  }),
+  defineRule({
+    id: 'loadbalancer-source-ranges',
+    source: 'stack',
+    description: 'A LoadBalancer Service names the ranges it admits (loadBalancerSourceRanges), never the whole internet.',
+    check(inv, _ctx, report) {
+      for (const svc of inv.ofKind('Service')) {
+        const spec = (svc.spec ?? {}) as { type?: string; loadBalancerSourceRanges?: string[] };
+        if (spec.type !== 'LoadBalancer') continue;
+        const ranges = list(spec.loadBalancerSourceRanges);
+        if (ranges.length === 0) report(svc, 'spec.loadBalancerSourceRanges', spec.loadBalancerSourceRanges, 'is empty, so the load balancer is open to the internet', 'list the CIDRs that may connect, or serve through the Ingress');
+        ranges.forEach((r, i) => {
+          if (OPEN_CIDRS.includes(r)) report(svc, item('spec.loadBalancerSourceRanges', i), r, 'admits the whole internet', 'list the CIDRs that may connect');
+        });
+      }
+    },
+  }),
+  defineRule({
+    id: 'ingress-tls',
+    source: 'stack',
+    description: 'Every Ingress serves each of its hosts over TLS.',
+    check(inv, _ctx, report) {
+      for (const ing of inv.ofKind('Ingress')) {
+        const spec = (ing.spec ?? {}) as { rules?: Array<{ host?: string }>; tls?: Array<{ hosts?: string[] }> };
+        const covered = new Set(list(spec.tls).flatMap((t) => list(t?.hosts)));
+        if (list(spec.tls).length === 0) {
+          report(ing, 'spec.tls', spec.tls, 'is empty, so the Ingress serves plain HTTP', 'add a tls entry with the hosts and the Secret of their certificate (TlsIngress does)');
+          continue;
+        }
+        list(spec.rules).forEach((r, i) => {
+          if (r?.host && !covered.has(r.host)) report(ing, `${item('spec.rules', i)}.host`, r.host, 'is not in any tls entry, so it is served over plain HTTP', 'add the host to spec.tls');
+        });
+      }
+    },
+  }),
+  defineRule({
+    id: 'no-hostpath-volume',
+    source: 'stack',
+    description: 'No PersistentVolume is a hostPath: it hands a node\'s file system to whatever pod claims it.',
+    check(inv, _ctx, report) {
+      for (const pv of inv.ofKind('PersistentVolume')) {
+        const path = (pv.spec as { hostPath?: { path?: string } } | undefined)?.hostPath?.path;
+        if (path !== undefined) report(pv, 'spec.hostPath.path', path, 'mounts a node\'s file system into any pod that claims the volume, past Pod Security admission', 'use a StorageClass and a provisioner, or a local volume with node affinity (StaticVolume type "local")');
+      }
+    },
+  }),
+  defineRule({
+    id: 'no-root-group',
+    source: 'stack',
+    description: 'No pod or container runs with group 0 (runAsGroup, fsGroup).',
+    check(inv, _ctx, report) {
+      for (const t of inv.templates) {
+        const pod = record(t.spec.securityContext as Record<string, unknown> | undefined);
+        for (const f of ['runAsGroup', 'fsGroup'] as const) {
+          if (pod[f] === 0) report(t.object, `${t.specPath}.securityContext.${f}`, 0, `is the root group, which owns most of the node's and the image's files`, `set ${f} to the image's own group id (or leave it to the image)`);
+        }
+        for (const c of containersOf(t, RUNNABLE_CONTAINERS)) {
+          if (c.container.securityContext?.runAsGroup === 0) report(t.object, `${c.path}.securityContext.runAsGroup`, 0, 'is the root group, which owns most of the node\'s and the image\'s files', 'set runAsGroup to the image\'s own group id');
+        }
+      }
+    },
+  }),
+  defineRule({
+    id: 'probe-own-pod',
+    source: 'stack',
+    description: 'Probes check the pod itself: no httpGet host, which would send the kubelet elsewhere.',
+    check(inv, _ctx, report) {
+      for (const t of inv.templates) {
+        for (const c of containersOf(t, RUNNABLE_CONTAINERS)) {
+          for (const p of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
+            const host = (c.container as unknown as Record<string, { httpGet?: { host?: string } } | undefined>)[p]?.httpGet?.host;
+            if (host !== undefined && host !== '') report(t.object, `${c.path}.${p}.httpGet.host`, host, 'sends the kubelet\'s requests to another address (a metadata service, another workload) instead of this pod', 'remove host: the kubelet then probes the pod\'s own IP');
+          }
+        }
+      }
+    },
+  }),
+  defineRule({
+    id: 'configmap-no-credentials',
+    source: 'stack',
+    description: 'No ConfigMap key names a credential (password, token, secret, API key, private key).',
+    check(inv, _ctx, report) {
+      for (const cm of inv.ofKind('ConfigMap')) {
+        const data = record((cm as KubeObject & { data?: Record<string, string> }).data);
+        for (const key of Object.keys(data)) {
+          if (CREDENTIAL_KEY.test(key)) report(cm, `data.${key}`, '<redacted>', 'names a credential, and ConfigMaps are readable by anyone who may read the namespace\'s configuration', 'put the value in a Secret, referenced by name (SecretReference), and inject it from there');
+        }
+      }
+    },
+  }),
+];
