@@ -20,6 +20,11 @@ export interface PolicyContext {
   readonly production: boolean;
   /** The environment's node pools, to judge workloads that target one. */
   readonly nodePools: readonly NodePoolSpec[];
+  /**
+   * Namespaces the environment names as system namespaces (node agents): the only ones whose Pod
+   * Security enforce level may be below "restricted". @default - none
+   */
+  readonly systemNamespaces?: readonly string[];
 }
 
 /** One broken rule on one object. */

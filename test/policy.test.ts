@@ -49,7 +49,7 @@ function podSpec(containers: object[], extra: Record<string, unknown> = {}) {
 }
 
 const BASE = {
-  namespace: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
+  namespace: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } as Record<string, string> } },
   quota: { apiVersion: 'v1', kind: 'ResourceQuota', metadata: meta('quota'), spec: { hard: { 'requests.cpu': '8', 'limits.memory': '16Gi' } } },
   limits: { apiVersion: 'v1', kind: 'LimitRange', metadata: meta('limits'), spec: { limits: [{ type: 'Container', default: { memory: '256Mi' }, defaultRequest: { cpu: '100m' } }] } },
   denyAll: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('default-deny'), spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } },
@@ -501,6 +501,11 @@ const RBAC: Firing[] = firing([
 
 const EXPOSURE: Firing[] = firing([
   {
+    rule: 'namespace-restricted', when: 'an application namespace enforces baseline (--set guardrails.podSecurity=baseline)',
+    mutate: (f) => { f.namespace.metadata.labels = { ...f.namespace.metadata.labels, 'pod-security.kubernetes.io/enforce': 'baseline' }; },
+    expected: { object: 'Namespace shop', path: 'metadata.labels["pod-security.kubernetes.io/enforce"]', value: 'baseline', message: /below the "restricted" profile/ },
+  },
+  {
     rule: 'networkpolicy-no-allow-all', when: 'a NetworkPolicy admits every source',
     mutate: (f) => { f.allowWeb.spec.ingress = [{}]; },
     expected: { object: 'NetworkPolicy shop/allow-web', path: 'spec.ingress[0]', value: {}, message: /admits every source/ },
@@ -710,6 +715,7 @@ describe.each<{ when: string; ctx?: Partial<PolicyContext>; mutate: (f: Fixture)
   { when: 'a Role reads named Secrets and a binding names one ServiceAccount', mutate: () => [role([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['db-credentials'] }]), binding({ kind: 'Role', name: 'app' }, [{ kind: 'ServiceAccount', name: 'api', namespace: 'shop' }])] },
   { when: 'egress leaves the cluster only on a named port, and a LoadBalancer names its ranges', mutate: (f) => { f.webService.spec.type = 'LoadBalancer'; f.webService.spec.loadBalancerSourceRanges = ['203.0.113.0/24']; return [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('egress-https'), spec: { podSelector: { matchLabels: WEB }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443 }] }] } }]; } },
   { when: 'a ConfigMap points at a Secret without holding a credential', mutate: () => [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('settings'), data: { DATABASE_HOST: 'db', DATABASE_USER_SOURCE: 'db-credentials' } }] },
+  { when: 'a namespace the environment names as a system namespace enforces privileged', ctx: { systemNamespaces: [NS] }, mutate: (f) => { f.namespace.metadata.labels = { ...f.namespace.metadata.labels, 'pod-security.kubernetes.io/enforce': 'privileged' }; } },
   { when: 'a custom resource carries no containers', mutate: () => [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: meta('w'), spec: { containers: 'none', size: 3 } }] },
   { when: 'a Job named after its spec hash has no TTL', mutate: (f) => { const spec = structuredClone(f.report.spec.jobTemplate.spec); delete spec.ttlSecondsAfterFinished; return [{ apiVersion: 'batch/v1', kind: 'Job', metadata: meta('migrate-0a1b2c3d', { annotations: { 'k8s-stack.io/spec-hash': '0a1b2c3d' } }), spec }]; } },
   { when: 'a Job owned by a CronJob has no TTL', mutate: (f) => { const spec = structuredClone(f.report.spec.jobTemplate.spec); delete spec.ttlSecondsAfterFinished; return [{ apiVersion: 'batch/v1', kind: 'Job', metadata: meta('report-28999999', { ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'report', uid: 'u' }] }), spec }]; } },

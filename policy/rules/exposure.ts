@@ -17,6 +17,19 @@ const CREDENTIAL_KEY = /(^|[_.-])(password|passwd|secret|token|api[_-]?key|priva
 
 export const EXPOSURE_RULES = [
   defineRule({
+    id: 'namespace-restricted',
+    source: 'stack',
+    description: 'Every Namespace enforces the "restricted" Pod Security level, except the system namespaces the environment names.',
+    check(inv, ctx, report) {
+      for (const ns of inv.ofKind('Namespace')) {
+        const level = ns.metadata?.labels?.['pod-security.kubernetes.io/enforce'];
+        if (level !== 'restricted' && !(ctx.systemNamespaces ?? []).includes(ns.metadata?.name ?? '')) {
+          report(ns, 'metadata.labels["pod-security.kubernetes.io/enforce"]', level, `lets pods run below the "restricted" profile in an application namespace${level === undefined ? ' (unset: the cluster default, usually privileged)' : ''}`, `enforce "restricted" (guardrails.podSecurity); only the environment's systemNamespace (${(ctx.systemNamespaces ?? []).join(', ') || 'none'}) may enforce less`);
+        }
+      }
+    },
+  }),
+  defineRule({
     id: 'networkpolicy-no-allow-all',
     source: 'stack',
     description: 'No NetworkPolicy admits all ingress, and egress to any address only on named ports.',
