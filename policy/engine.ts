@@ -8,6 +8,15 @@ import type { KubeObject, PolicyContext, Violation, Waived } from './types';
 /** The rule a malformed waiver breaks. It is not in RULES and cannot itself be waived. */
 export const WAIVER_RULE = 'waiver';
 
+/**
+ * Rules no waiver can lift: what would hand a workload the node or the cluster. A waiver for one
+ * of them is itself a violation, and the violation stands.
+ */
+export const NEVER_WAIVABLE: ReadonlySet<string> = new Set([
+  'pss-privileged', 'pss-host-process', 'pss-host-namespaces', 'no-sensitive-host-path',
+  'rbac-no-wildcards', 'rbac-no-broad-bindings', 'rbac-no-escalation', 'no-secret-data',
+]);
+
 /** The rule id a mistyped waiver most likely meant. */
 function nearestRule(id: string): string | undefined {
   let best: { id: string; d: number } | undefined;
@@ -35,6 +44,12 @@ function readWaivers(objects: readonly KubeObject[]): { waivers: Map<string, Map
           rule: WAIVER_RULE, object: ref, path, value: id,
           message: 'waives a rule that does not exist, so it waives nothing',
           fix: near ? `did you mean "${POLICY_WAIVER_PREFIX}${near}"? Otherwise remove the annotation` : 'name a rule id of the policy engine, or remove the annotation',
+        });
+      } else if (NEVER_WAIVABLE.has(id)) {
+        problems.push({
+          rule: WAIVER_RULE, object: ref, path, value: id,
+          message: `waives ${id}, which can never be waived: it would hand the workload the node or the cluster`,
+          fix: 'remove the annotation and fix the object',
         });
       } else if (typeof reason !== 'string' || reason.trim() === '') {
         problems.push({

@@ -1,5 +1,5 @@
 import { NodePoolSpec } from '../constructs/node-pool';
-import { evaluate, formatViolation, KubeObject, PolicyContext, RULES, Violation, WAIVER_ANNOTATION_PREFIX } from '../policy';
+import { evaluate, formatViolation, KubeObject, NEVER_WAIVABLE, PolicyContext, RULES, Violation, WAIVER_ANNOTATION_PREFIX } from '../policy';
 
 // ---------------------------------------------------------------------------------------------
 // A compliant environment: one namespace holding everything the rules ask for.
@@ -501,6 +501,12 @@ const RBAC: Firing[] = firing([
 
 const EXPOSURE: Firing[] = firing([
   {
+    rule: 'no-sensitive-host-path', when: 'a pod mounts the container runtime socket',
+    mutate: (f) => { web(f).volumes = [...(web(f).volumes ?? []), { name: 'sock', hostPath: { path: '/var/run/docker.sock' } }]; },
+    expected: { object: 'Deployment shop/web', path: `${WEB_POD}.volumes[${BASE.web.spec.template.spec.volumes?.length ?? 0}].hostPath.path`, value: '/var/run/docker.sock', message: /hands the pod the node itself/ },
+    alsoFires: ['pss-host-path-volumes', 'pss-volume-types'],
+  },
+  {
     rule: 'namespace-restricted', when: 'an application namespace enforces baseline (--set guardrails.podSecurity=baseline)',
     mutate: (f) => { f.namespace.metadata.labels = { ...f.namespace.metadata.labels, 'pod-security.kubernetes.io/enforce': 'baseline' }; },
     expected: { object: 'Namespace shop', path: 'metadata.labels["pod-security.kubernetes.io/enforce"]', value: 'baseline', message: /below the "restricted" profile/ },
@@ -791,12 +797,33 @@ describe('waivers', () => {
 
   test('a waiver covers only the object that carries it', () => {
     const f = fixture();
-    f.web.metadata.annotations = waive('pss-privileged', 'debug image');
-    f.web.spec.template.spec.containers[0].securityContext.privileged = true;
-    db(f).containers[0].securityContext.privileged = true;
+    f.web.metadata.annotations = waive('pss-host-ports', 'debug image');
+    webContainer(f).ports[0].hostPort = 8080;
+    db(f).containers[0].ports[0].hostPort = 5432;
     const { violations, waived } = evaluate(objectsOf(f), CTX);
-    expect(violations.map((v) => `${v.object} ${v.rule}`)).toEqual(['StatefulSet shop/db pss-privileged']);
-    expect(waived.map((w) => `${w.object} ${w.rule}`)).toEqual(['Deployment shop/web pss-privileged']);
+    expect(violations.map((v) => `${v.object} ${v.rule}`)).toEqual(['StatefulSet shop/db pss-host-ports']);
+    expect(waived.map((w) => `${w.object} ${w.rule}`)).toEqual(['Deployment shop/web pss-host-ports']);
+  });
+
+  test.each([...NEVER_WAIVABLE])('%s can never be waived: the waiver is a violation and the rule still applies', (rule) => {
+    const f = fixture();
+    f.web.metadata.annotations = waive(rule, 'we really need it');
+    const { violations, waived } = evaluate(objectsOf(f), CTX);
+    expect(waived).toEqual([]);
+    expect(violations).toContainEqual(expect.objectContaining({ rule: 'waiver', object: 'Deployment shop/web', value: rule, message: expect.stringMatching(/can never be waived/) }));
+  });
+
+  test('the attack: a privileged, host-PID agent mounting / and the runtime socket, waiving everything, is refused', () => {
+    const reason = 'node agent';
+    const agent = nodeAgent(Object.assign({}, ...['pss-privileged', 'pss-host-namespaces', 'pss-host-path-volumes', 'pss-volume-types', 'no-sensitive-host-path', 'pss-run-as-non-root'].map((r) => waive(r, reason))));
+    const pod = agent.spec!.template as { spec: Record<string, unknown> & { containers: Array<Record<string, unknown>> } };
+    pod.spec.hostPID = true;
+    pod.spec.volumes = [{ name: 'root', hostPath: { path: '/' } }, { name: 'sock', hostPath: { path: '/run/containerd/containerd.sock' } }];
+    pod.spec.containers[0].securityContext = { ...(pod.spec.containers[0].securityContext as object), privileged: true };
+    pod.spec.containers[0].volumeMounts = [{ name: 'root', mountPath: '/host' }, { name: 'sock', mountPath: '/sock' }];
+    const { violations } = evaluate(objectsOf(fixture(), [agent]), CTX);
+    const rules = new Set(violations.filter((v) => v.object === 'DaemonSet shop/log-agent').map((v) => v.rule));
+    for (const r of ['pss-privileged', 'pss-host-namespaces', 'no-sensitive-host-path', 'waiver']) expect(rules).toContain(r);
   });
 });
 

@@ -15,7 +15,26 @@ const OPEN_CIDRS = ['0.0.0.0/0', '::/0'];
 /** Keys that name a credential: such values belong in a Secret. */
 const CREDENTIAL_KEY = /(^|[_.-])(password|passwd|secret|token|api[_-]?key|private[_-]?key|credentials?)([_.-]|$)/i;
 
+/** Host paths no pod may mount, waiver or not: the node's root, its runtime sockets, the kubelet's and the kernel's state. */
+const SENSITIVE_HOST_PATHS = ['/', '/var/run', '/run', '/var/run/docker.sock', '/run/containerd', '/run/containerd/containerd.sock', '/var/run/containerd', '/run/crio', '/var/run/crio', '/var/lib/kubelet', '/var/lib/docker', '/var/lib/containerd', '/etc', '/etc/kubernetes', '/root', '/proc', '/sys', '/dev', '/boot'];
+
 export const EXPOSURE_RULES = [
+  defineRule({
+    id: 'no-sensitive-host-path',
+    source: 'stack',
+    description: 'No pod mounts the node\'s root, a container runtime socket, or the kubelet\'s or kernel\'s state (never waivable).',
+    check(inv, _ctx, report) {
+      for (const t of inv.templates) {
+        list(t.spec.volumes).forEach((v, i) => {
+          const raw = v?.hostPath?.path;
+          if (typeof raw !== 'string') return;
+          const p = raw.replace(/\/+$/, '') || '/';
+          const sensitive = SENSITIVE_HOST_PATHS.includes(p) || /\.sock$/.test(p) || p.startsWith('/var/lib/kubelet/') || p.startsWith('/etc/kubernetes/');
+          if (sensitive) report(t.object, `${item(`${t.specPath}.volumes`, i)}.hostPath.path`, raw, 'hands the pod the node itself: its root, a container runtime socket or the kubelet\'s credentials', 'mount only the directories the agent reads (e.g. /var/log/pods), read-only; this rule cannot be waived');
+        });
+      }
+    },
+  }),
   defineRule({
     id: 'namespace-restricted',
     source: 'stack',
