@@ -311,10 +311,6 @@ export class ShopChart extends Chart {
       supplementalGroups: [0],
       config: [{ source: logsConfig, as: 'volume', volumeName: 'config', mountPath: '/fluent-bit/etc' }],
       volumes: [{ name: 'varlog', type: 'hostPath', path: '/var/log', hostPathType: 'Directory' }],
-      policyWaivers: {
-        'pss-host-path-volumes': 'the log collector reads container logs from /var/log on each node, mounted read-only',
-        'pss-volume-types': 'hostPath is the only way to read node log files; mounted read-only',
-      },
       containers: [{
         name: 'fluent-bit',
         image: image(v.logging.image),

@@ -4,9 +4,8 @@ import { Construct } from 'constructs';
 import { AccessRule, ServiceAccess, WorkloadAccountProps, WorkloadServiceAccount, workloadAccount } from './access';
 import { PodCount, podCountValue } from './disruption-budget';
 import { invalid } from './lib/errors';
-import { POLICY_WAIVER_PREFIX } from './lib/labels';
 import { patchAdd } from './lib/patch';
-import { check, dns1123LabelProblem, intProblem, labelKeyProblem } from './lib/validate';
+import { check, dns1123LabelProblem, intProblem } from './lib/validate';
 import { NodePool, Toleration } from './node-pool';
 import { PodIdentity, PodProps, allowHostPaths, basePodProps, labelObject, podIdentity, renderPod } from './workload';
 
@@ -41,13 +40,6 @@ export interface NodeAgentProps extends WorkloadAccountProps, PodProps {
    * @default true
    */
   readonly readPodMetadata?: boolean;
-  /**
-   * Policy rules this agent is exempt from, as `rule-id → reason`: each becomes the annotation
-   * `policy.k8s-stack.io/waive.<rule-id>: "<reason>"` on the DaemonSet (e.g. for the Pod Security
-   * "restricted" hostPath and volume-type controls, which a log collector cannot meet).
-   * @default - none
-   */
-  readonly policyWaivers?: Record<string, string>;
   /**
    * Mount the service account token into the pod.
    * @default - true when readPodMetadata is on, else false
@@ -93,12 +85,6 @@ export class NodeAgent extends Construct {
     if (tolerateAll && props.tolerations !== undefined) {
       invalid(this, 'tolerations', props.tolerations, 'are set together with tolerateAll, which already tolerates every taint', 'remove one of them');
     }
-    for (const [rule, reason] of Object.entries(props.policyWaivers ?? {})) {
-      if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(rule) || labelKeyProblem(`${POLICY_WAIVER_PREFIX}${rule}`)) {
-        invalid(this, 'policyWaivers', rule, 'is not a policy rule id', 'use the kebab-case id of the rule, e.g. "pss-host-path-volumes"');
-      }
-      if (typeof reason !== 'string' || reason.trim() === '') invalid(this, `policyWaivers["${rule}"]`, reason, 'is empty', 'say why the agent may break this rule');
-    }
     const hostPathVolumes = new Map((props.volumes ?? []).flatMap((v) => (v.type === 'hostPath' ? [[v.name, v.path] as const] : [])));
     for (const [volume, path] of hostPathVolumes) {
       if (!path.startsWith('/')) invalid(this, `volumes[${volume}].path`, path, 'is not an absolute path', 'give the host path from "/", e.g. "/var/log"');
@@ -131,7 +117,6 @@ export class NodeAgent extends Construct {
       ...base,
       metadata: {
         ...base.metadata,
-        ...(props.policyWaivers ? { annotations: Object.fromEntries(Object.entries(props.policyWaivers).map(([rule, reason]) => [`${POLICY_WAIVER_PREFIX}${rule}`, reason])) } : {}),
       },
       minReadySeconds: minReady,
     });

@@ -154,6 +154,17 @@ export const environmentSchema = z.strictObject({
   /** Namespace of the node agents (needs host paths, so its Pod Security level is privileged). */
   systemNamespace: label,
   cluster: clusterSchema,
+  /**
+   * The policy waivers of this environment, the one reviewed place for them: each names the rule,
+   * the object ("DaemonSet shop-dev-system/log-agent", as violations name it), optionally the
+   * field, and why. A waiver that waives nothing is a violation.
+   */
+  waivers: z.array(z.strictObject({
+    rule: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'is not a policy rule id; use the kebab-case id a violation names, e.g. "pss-host-path-volumes"'),
+    object: z.string().regex(/^[A-Za-z]+ ([a-z0-9.-]+\/)?[a-z0-9.:-]+$/, 'is not an object as violations name it; use "<Kind> <namespace>/<name>", e.g. "DaemonSet shop-dev-system/log-agent"'),
+    path: z.string().min(1).optional(),
+    reason: z.string().trim().min(1, 'is empty; say why the rule does not apply to this object'),
+  })).optional(),
   nodePools: z.array(nodePoolSchema).min(1),
   storage: z.strictObject({
     className: subdomain,

@@ -3,7 +3,7 @@ import { POLICY_WAIVER_PREFIX } from '../constructs/lib/labels';
 import { Inventory } from './inventory';
 import { field, objectRef } from './objects';
 import { RULES } from './rules';
-import type { KubeObject, PolicyContext, Violation, Waived } from './types';
+import type { KubeObject, PolicyContext, PolicyWaiver, Violation, Waived } from './types';
 
 /** The rule a malformed waiver breaks. It is not in RULES and cannot itself be waived. */
 export const WAIVER_RULE = 'waiver';
@@ -27,87 +27,91 @@ function nearestRule(id: string): string | undefined {
   return best && best.d <= Math.max(3, Math.floor(id.length / 3)) ? best.id : undefined;
 }
 
-/** The valid waivers of every object by object reference and rule id, and the malformed ones as violations. */
-function readWaivers(objects: readonly KubeObject[]): { waivers: Map<string, Map<string, string>>; problems: Violation[] } {
-  const ids = new Set(RULES.map((r) => r.id));
-  const waivers = new Map<string, Map<string, string>>();
+/** Waiver annotations on objects: no longer honoured, each reported where it sits. */
+function annotationWaivers(objects: readonly KubeObject[]): Violation[] {
   const problems: Violation[] = [];
   for (const obj of objects) {
-    const ref = objectRef(obj);
-    for (const [key, reason] of Object.entries(obj.metadata?.annotations ?? {})) {
+    for (const key of Object.keys(obj.metadata?.annotations ?? {})) {
       if (!key.startsWith(POLICY_WAIVER_PREFIX)) continue;
-      const id = key.slice(POLICY_WAIVER_PREFIX.length);
-      const path = field('metadata.annotations', key);
-      if (!ids.has(id)) {
-        const near = nearestRule(id);
-        problems.push({
-          rule: WAIVER_RULE, object: ref, path, value: id,
-          message: 'waives a rule that does not exist, so it waives nothing',
-          fix: near ? `did you mean "${POLICY_WAIVER_PREFIX}${near}"? Otherwise remove the annotation` : 'name a rule id of the policy engine, or remove the annotation',
-        });
-      } else if (NEVER_WAIVABLE.has(id)) {
-        problems.push({
-          rule: WAIVER_RULE, object: ref, path, value: id,
-          message: `waives ${id}, which can never be waived: it would hand the workload the node or the cluster`,
-          fix: 'remove the annotation and fix the object',
-        });
-      } else if (typeof reason !== 'string' || reason.trim() === '') {
-        problems.push({
-          rule: WAIVER_RULE, object: ref, path, value: reason,
-          message: `gives no reason for waiving ${id}, so the waiver is ignored`,
-          fix: 'say why the rule does not apply to this object, e.g. "node agent: reads container logs from the host"',
-        });
-      } else {
-        let forObject = waivers.get(ref);
-        if (!forObject) waivers.set(ref, (forObject = new Map()));
-        if (!forObject.has(id)) forObject.set(id, reason.trim());
-      }
+      problems.push({
+        rule: WAIVER_RULE, object: objectRef(obj), path: field('metadata.annotations', key), value: key.slice(POLICY_WAIVER_PREFIX.length),
+        message: 'is a waiver on the object that benefits from it, which the engine does not honour',
+        fix: `remove the annotation; waivers live in the environment's "waivers" list (environments/<env>.ts), e.g. { rule: "${key.slice(POLICY_WAIVER_PREFIX.length)}", object: "${objectRef(obj)}", reason: "..." }`,
+      });
     }
   }
-  return { waivers, problems };
+  return problems;
+}
+
+interface Checked {
+  readonly waiver: PolicyWaiver;
+  readonly at: string;
+}
+
+/** The environment's waivers that can be honoured, and the others as violations. */
+function checkWaivers(waivers: readonly PolicyWaiver[]): { valid: Checked[]; problems: Violation[] } {
+  const ids = new Set(RULES.map((r) => r.id));
+  const valid: Checked[] = [];
+  const problems: Violation[] = [];
+  waivers.forEach((waiver, i) => {
+    const at = `waivers[${i}]`;
+    const problem = (path: string, value: unknown, message: string, fix: string) => problems.push({ rule: WAIVER_RULE, object: waiver.object, path: `${at}.${path}`, value, message, fix });
+    if (!ids.has(waiver.rule)) {
+      const near = nearestRule(waiver.rule);
+      problem('rule', waiver.rule, 'names a rule that does not exist, so it waives nothing', near ? `did you mean "${near}"?` : 'name a rule id of the policy engine, as a violation prints it');
+    } else if (NEVER_WAIVABLE.has(waiver.rule)) {
+      problem('rule', waiver.rule, `can never be waived: it would hand the workload the node or the cluster`, 'remove the waiver and fix the object');
+    } else if (typeof waiver.reason !== 'string' || waiver.reason.trim() === '') {
+      problem('reason', waiver.reason, `gives no reason for waiving ${waiver.rule}, so the waiver is ignored`, 'say why the rule does not apply to this object, e.g. "node agent: reads container logs from the host"');
+    } else {
+      valid.push({ waiver, at });
+    }
+  });
+  return { valid, problems };
 }
 
 /**
  * Judges one environment's objects against every rule. Violations come grouped by object, in
  * object order, then in rule order, so the same input always gives the same report. A violation
- * whose object waives its rule is moved to `waived`.
+ * that one of the environment's waivers (ctx.waivers) covers is moved to `waived`.
  */
 export function evaluate(objects: readonly KubeObject[], ctx: PolicyContext): { violations: Violation[]; waived: Waived[] } {
   // A fresh array per evaluation: the rules share one Inventory keyed by it.
   const all = [...objects];
   const found: Violation[] = [];
   for (const rule of RULES) found.push(...rule.check(all, ctx));
-  const { waivers, problems } = readWaivers(all);
-  found.push(...problems);
+  found.push(...annotationWaivers(all));
+  const { valid, problems } = checkWaivers(ctx.waivers ?? []);
 
   const inventory = Inventory.of(all);
   const ruleOrder = new Map(RULES.map((r, i) => [r.id, i]));
   const rank = (v: Violation) => ruleOrder.get(v.rule) ?? RULES.length;
-  found.sort((a, b) => inventory.orderOf(a.object) - inventory.orderOf(b.object) || rank(a) - rank(b));
+  const order = (a: Violation, b: Violation) => inventory.orderOf(a.object) - inventory.orderOf(b.object) || rank(a) - rank(b);
+  found.sort(order);
 
   const violations: Violation[] = [];
   const waived: Waived[] = [];
-  const used = new Set<string>();
+  const used = new Set<Checked>();
   for (const v of found) {
-    const reason = waivers.get(v.object)?.get(v.rule);
-    if (reason === undefined) violations.push(v);
+    const match = v.rule === WAIVER_RULE ? undefined : valid.find(({ waiver: w }) => w.rule === v.rule && w.object === v.object && (w.path === undefined || w.path === v.path));
+    if (!match) violations.push(v);
     else {
-      waived.push({ ...v, reason });
-      used.add(`${v.object}\u0000${v.rule}`);
+      waived.push({ ...v, reason: match.waiver.reason.trim() });
+      used.add(match);
     }
   }
   // A waiver that waives nothing outlived its reason: an exemption nobody would notice otherwise.
-  for (const [object, forObject] of waivers) {
-    for (const [rule, reason] of forObject) {
-      if (used.has(`${object}\u0000${rule}`)) continue;
-      violations.push({
-        rule: WAIVER_RULE, object, path: field('metadata.annotations', `${POLICY_WAIVER_PREFIX}${rule}`), value: reason,
-        message: `waives ${rule}, which this object does not break`,
-        fix: 'remove the annotation, so that the rule protects this object again',
-      });
-    }
+  for (const c of valid) {
+    if (used.has(c)) continue;
+    const exists = all.some((o) => objectRef(o) === c.waiver.object);
+    violations.push({
+      rule: WAIVER_RULE, object: c.waiver.object, path: c.at, value: c.waiver.reason,
+      message: exists ? `waives ${c.waiver.rule}${c.waiver.path ? ` at ${c.waiver.path}` : ''}, which this object does not break` : `waives ${c.waiver.rule} for an object this environment does not have`,
+      fix: 'remove the waiver, so that the rule protects this object again',
+    });
   }
-  violations.sort((a, b) => inventory.orderOf(a.object) - inventory.orderOf(b.object) || rank(a) - rank(b));
+  violations.push(...problems);
+  violations.sort(order);
   return { violations, waived };
 }
 

@@ -25,6 +25,18 @@ export interface PolicyContext {
    * Security enforce level may be below "restricted". @default - none
    */
   readonly systemNamespaces?: readonly string[];
+  /** The environment's waivers (its `waivers` list): the only ones honoured. @default - none */
+  readonly waivers?: readonly PolicyWaiver[];
+}
+
+/** One reviewed exemption: a rule, for one object (and one field of it, when given), with a reason. */
+export interface PolicyWaiver {
+  readonly rule: string;
+  /** As violations name objects: "DaemonSet shop-dev-system/log-agent". */
+  readonly object: string;
+  /** Only the violation at this path. @default - every violation of the rule on the object */
+  readonly path?: string;
+  readonly reason: string;
 }
 
 /** One broken rule on one object. */
@@ -45,7 +57,7 @@ export interface Violation {
 
 /** A violation the object's owner accepted with a waiver annotation. */
 export interface Waived extends Violation {
-  /** The annotation's value. */
+  /** The waiver's reason. */
   readonly reason: string;
 }
 

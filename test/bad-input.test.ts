@@ -197,6 +197,10 @@ const BAD_VALUES: BadValue[] = [
   { title: 'an image tag of 70 characters', set: `api.image.tag=${long(70)}`, overlay: (v) => { v.api.image.tag = long(70); }, subject: `api.image.tag "${long(70)}" becomes the app.kubernetes.io/version label and is then 70 characters long`, fix: 'use a tag of at most 63 characters' },
   { title: 'an image repository with capitals', set: 'database.image.repository=Postgres', overlay: (v) => { v.database.image.repository = 'Postgres'; }, subject: 'database.image.repository "Postgres" is not an image repository', fix: 'e.g. "nginxinc/nginx-unprivileged"' },
 
+  // Waivers: reviewed in the environment, each with a reason and an object as violations name it.
+  { title: 'a waiver without a reason', set: 'waivers.0.reason=', overlay: (v) => { v.waivers![0] = { ...v.waivers![0], reason: '' }; }, subject: 'waivers.0.reason "" is empty', fix: 'say why the rule does not apply to this object' },
+  { title: 'a waiver naming an object by its name alone', set: 'waivers.0.object=log-agent', overlay: (v) => { v.waivers![0] = { ...v.waivers![0], object: 'log-agent' }; }, subject: 'waivers.0.object "log-agent" is not an object as violations name it', fix: 'use "<Kind> <namespace>/<name>"' },
+
   // Quantities.
   { title: 'a storage size "10GB"', set: 'database.storageSize=10GB', overlay: (v) => { v.database.storageSize = '10GB'; }, subject: 'database.storageSize "10GB" is not a Kubernetes quantity', fix: 'use e.g. "10Gi" (binary) or "10G" (decimal)' },
   { title: 'a storage size "-1Gi"', set: 'backup.storageSize=-1Gi', overlay: (v) => { v.backup.storageSize = '-1Gi'; }, subject: 'backup.storageSize "-1Gi" is negative', fix: 'use a positive amount such as "20Gi"' },

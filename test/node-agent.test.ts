@@ -69,13 +69,8 @@ describe('DaemonSet', () => {
     expect(surge.updateStrategy.rollingUpdate).toEqual({ maxUnavailable: 0, maxSurge: 1 });
   });
 
-  test('carries no policy waiver unless given; each waiver is an annotation', () => {
+  test('carries no policy waiver: waivers live in the environment, not on the object', () => {
     expect(ds.metadata.annotations).toBeUndefined();
-    const waived = find(agent({ policyWaivers: { 'pss-host-path-volumes': 'reads container logs from the node', 'pss-volume-types': 'hostPath volumes for /var/log/pods' } }), 'DaemonSet');
-    expect(waived.metadata.annotations).toEqual({
-      'policy.k8s-stack.io/waive.pss-host-path-volumes': 'reads container logs from the node',
-      'policy.k8s-stack.io/waive.pss-volume-types': 'hostPath volumes for /var/log/pods',
-    });
   });
 });
 
@@ -181,7 +176,6 @@ test('snapshot', () => {
     initContainers: [init],
     tolerateNodePools: [gpuPool, batchPool],
     priorityClassName: 'node-critical',
-    policyWaivers: { 'pss-host-path-volumes': 'reads container logs from the node', 'pss-volume-types': 'hostPath volumes for the node logs' },
   })).toMatchSnapshot();
 });
 
@@ -207,15 +201,6 @@ describe('fails when', () => {
 
   test('tolerations are given together with tolerateAll', () => {
     expect(build({ tolerateAll: true, tolerations: [{ key: 'a', operator: 'Exists' }] })).toThrow(/^test\/logs: tolerations \[\{"key":"a","operator":"Exists"\}\] are set together with tolerateAll, which already tolerates every taint; remove one of them$/);
-  });
-
-  test('a policy waiver names no rule id', () => {
-    expect(build({ policyWaivers: { 'PSS host path': 'logs' } })).toThrow(/^test\/logs: policyWaivers "PSS host path" is not a policy rule id; use the kebab-case id of the rule, e\.g\. "pss-host-path-volumes"$/);
-    expect(build({ policyWaivers: { [`r${'x'.repeat(60)}`]: 'logs' } })).toThrow(/^test\/logs: policyWaivers "rx{60}" is not a policy rule id/);
-  });
-
-  test('a policy waiver gives no reason', () => {
-    expect(build({ policyWaivers: { 'pss-volume-types': ' ' } })).toThrow(/^test\/logs: policyWaivers\["pss-volume-types"\] " " is empty; say why the agent may break this rule$/);
   });
 
   test('a host path is relative', () => {

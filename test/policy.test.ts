@@ -1,5 +1,5 @@
 import { NodePoolSpec } from '../constructs/node-pool';
-import { evaluate, formatViolation, KubeObject, NEVER_WAIVABLE, PolicyContext, RULES, Violation, WAIVER_ANNOTATION_PREFIX } from '../policy';
+import { evaluate, formatViolation, KubeObject, NEVER_WAIVABLE, PolicyContext, PolicyWaiver, RULES, Violation, WAIVER_ANNOTATION_PREFIX } from '../policy';
 
 // ---------------------------------------------------------------------------------------------
 // A compliant environment: one namespace holding everything the rules ask for.
@@ -455,11 +455,9 @@ const KUBE_SCORE: Firing[] = firing([
   {
     // The default-deny policy selects every pod, so the rule only bites where that policy is waived.
     rule: 'pod-networkpolicy', when: 'no NetworkPolicy selects a pod',
-    mutate: (f) => {
-      delete (f as Partial<Fixture>).denyAll;
-      f.namespace.metadata.annotations = waive('namespace-default-deny', 'migrating: legacy clients still connect directly');
-    },
+    mutate: (f) => { delete (f as Partial<Fixture>).denyAll; },
     expected: { object: 'StatefulSet shop/db', path: 'spec.template.metadata.labels', value: DB, message: /selected by no NetworkPolicy/ },
+    alsoFires: ['namespace-default-deny'],
   },
   {
     rule: 'service-type', when: 'a production Service is a NodePort',
@@ -742,10 +740,12 @@ describe.each<{ when: string; ctx?: Partial<PolicyContext>; mutate: (f: Fixture)
 });
 
 describe('waivers', () => {
-  test('a node agent waives the hostPath and volume-type controls with a reason', () => {
-    const reason = 'node agent: reads container logs from the host';
-    const agent = nodeAgent({ ...waive('pss-host-path-volumes', reason), ...waive('pss-volume-types', reason) });
-    const { violations, waived } = evaluate(objectsOf(fixture(), [agent]), CTX);
+  const reason = 'node agent: reads container logs from the host';
+  const ctx = (...waivers: PolicyWaiver[]): PolicyContext => ({ ...CTX, waivers });
+  const agentWaiver = (rule: string, extra: Partial<PolicyWaiver> = {}): PolicyWaiver => ({ rule, object: 'DaemonSet shop/log-agent', reason, ...extra });
+
+  test('the environment waives the hostPath and volume-type controls of a node agent, with a reason', () => {
+    const { violations, waived } = evaluate(objectsOf(fixture(), [nodeAgent({})]), ctx(agentWaiver('pss-host-path-volumes'), agentWaiver('pss-volume-types')));
     expect(violations).toEqual([]);
     expect(waived).toEqual([
       expect.objectContaining({ rule: 'pss-host-path-volumes', object: 'DaemonSet shop/log-agent', path: `${WEB_POD}.volumes[0].hostPath`, reason }),
@@ -753,75 +753,85 @@ describe('waivers', () => {
     ]);
   });
 
-  test('a waiver with an empty reason is a violation and waives nothing', () => {
-    const agent = nodeAgent({ ...waive('pss-host-path-volumes', '  '), ...waive('pss-volume-types', 'node agent') });
+  test('a waiver on the object that benefits is not honoured: it is a violation naming where waivers live', () => {
+    const agent = nodeAgent({ ...waive('pss-host-path-volumes', reason), ...waive('pss-volume-types', reason) });
     const { violations, waived } = evaluate(objectsOf(fixture(), [agent]), CTX);
+    expect(waived).toEqual([]);
+    expect(ruleIds(violations)).toEqual(['pss-host-path-volumes', 'pss-volume-types', 'waiver'].sort());
+    expect(violations.find((v) => v.rule === 'waiver')).toMatchObject({
+      object: 'DaemonSet shop/log-agent', path: 'metadata.annotations["policy.k8s-stack.io/waive.pss-host-path-volumes"]',
+      message: expect.stringMatching(/does not honour/), fix: expect.stringMatching(/waivers live in the environment's "waivers" list/),
+    });
+  });
+
+  test('a waiver scoped to a field covers only that field', () => {
+    const f = fixture();
+    const agent = nodeAgent({});
+    const spec = (agent.spec!.template as { spec: { volumes: unknown[]; containers: Array<{ volumeMounts: unknown[] }> } }).spec;
+    spec.volumes.push({ name: 'more', hostPath: { path: '/var/lib/docker/containers', type: 'Directory' } });
+    spec.containers[0].volumeMounts.push({ name: 'more', mountPath: '/containers', readOnly: true });
+    const { violations, waived } = evaluate(objectsOf(f, [agent]), ctx(agentWaiver('pss-host-path-volumes', { path: `${WEB_POD}.volumes[0].hostPath` }), agentWaiver('pss-volume-types')));
+    expect(waived.map((w) => `${w.rule} ${w.path}`)).toEqual([`pss-host-path-volumes ${WEB_POD}.volumes[0].hostPath`, `pss-volume-types ${WEB_POD}.volumes[0]`, `pss-volume-types ${WEB_POD}.volumes[1]`]);
+    expect(violations.map((v) => `${v.rule} ${v.path}`)).toEqual([`pss-host-path-volumes ${WEB_POD}.volumes[1].hostPath`]);
+  });
+
+  test('a waiver with an empty reason is a violation and waives nothing', () => {
+    const { violations, waived } = evaluate(objectsOf(fixture(), [nodeAgent({})]), ctx(agentWaiver('pss-host-path-volumes', { reason: '  ' }), agentWaiver('pss-volume-types')));
     expect(violations.map((v) => [v.rule, v.path])).toEqual([
       ['pss-host-path-volumes', `${WEB_POD}.volumes[0].hostPath`],
-      ['waiver', 'metadata.annotations["policy.k8s-stack.io/waive.pss-host-path-volumes"]'],
+      ['waiver', 'waivers[0].reason'],
     ]);
     expect(violations[1]).toMatchObject({ object: 'DaemonSet shop/log-agent', value: '  ', message: /no reason/ });
     expect(waived.map((w) => w.rule)).toEqual(['pss-volume-types']);
   });
 
   test('a waiver naming an unknown rule is a violation that suggests the right id', () => {
-    const f = fixture();
-    f.web.metadata.annotations = waive('pss-hostpath-volumes', 'typo');
-    const { violations } = evaluate(objectsOf(f), CTX);
+    const { violations } = evaluate(objectsOf(fixture()), ctx({ rule: 'pss-hostpath-volumes', object: 'Deployment shop/web', reason: 'typo' }));
     expect(violations).toEqual([
-      expect.objectContaining({
-        rule: 'waiver', object: 'Deployment shop/web', path: 'metadata.annotations["policy.k8s-stack.io/waive.pss-hostpath-volumes"]', value: 'pss-hostpath-volumes',
-        message: expect.stringMatching(/does not exist/), fix: expect.stringContaining('policy.k8s-stack.io/waive.pss-host-path-volumes'),
-      }),
+      expect.objectContaining({ rule: 'waiver', object: 'Deployment shop/web', path: 'waivers[0].rule', value: 'pss-hostpath-volumes', message: expect.stringMatching(/does not exist/), fix: 'did you mean "pss-host-path-volumes"?' }),
     ]);
   });
 
-  test('a waiver for a rule the object does not break is a violation', () => {
-    const f = fixture();
-    f.web.metadata.annotations = waive('pss-host-path-volumes', 'left over from an old version');
-    const { violations, waived } = evaluate(objectsOf(f), CTX);
+  test('a waiver for a rule the object does not break, or for an object that does not exist, is a violation', () => {
+    const { violations, waived } = evaluate(objectsOf(fixture()), ctx(
+      { rule: 'pss-host-path-volumes', object: 'Deployment shop/web', reason: 'left over from an old version' },
+      { rule: 'pss-host-ports', object: 'Deployment shop/gone', reason: 'removed last year' },
+    ));
     expect(waived).toEqual([]);
-    expect(violations).toEqual([
-      expect.objectContaining({
-        rule: 'waiver', object: 'Deployment shop/web', path: 'metadata.annotations["policy.k8s-stack.io/waive.pss-host-path-volumes"]',
-        value: 'left over from an old version', message: 'waives pss-host-path-volumes, which this object does not break',
-      }),
-    ]);
+    expect(violations).toEqual(expect.arrayContaining([
+      expect.objectContaining({ rule: 'waiver', object: 'Deployment shop/web', path: 'waivers[0]', message: 'waives pss-host-path-volumes, which this object does not break' }),
+      expect.objectContaining({ rule: 'waiver', object: 'Deployment shop/gone', path: 'waivers[1]', message: 'waives pss-host-ports for an object this environment does not have' }),
+    ]));
   });
 
   test('the waiver rule itself cannot be waived', () => {
-    const f = fixture();
-    f.web.metadata.annotations = waive('waiver', 'no');
-    expect(ruleIds(evaluate(objectsOf(f), CTX).violations)).toEqual(['waiver']);
+    expect(ruleIds(evaluate(objectsOf(fixture()), ctx({ rule: 'waiver', object: 'Deployment shop/web', reason: 'no' })).violations)).toEqual(['waiver']);
   });
 
-  test('a waiver covers only the object that carries it', () => {
+  test('a waiver covers only the object it names', () => {
     const f = fixture();
-    f.web.metadata.annotations = waive('pss-host-ports', 'debug image');
     webContainer(f).ports[0].hostPort = 8080;
     db(f).containers[0].ports[0].hostPort = 5432;
-    const { violations, waived } = evaluate(objectsOf(f), CTX);
+    const { violations, waived } = evaluate(objectsOf(f), ctx({ rule: 'pss-host-ports', object: 'Deployment shop/web', reason: 'debug image' }));
     expect(violations.map((v) => `${v.object} ${v.rule}`)).toEqual(['StatefulSet shop/db pss-host-ports']);
     expect(waived.map((w) => `${w.object} ${w.rule}`)).toEqual(['Deployment shop/web pss-host-ports']);
   });
 
   test.each([...NEVER_WAIVABLE])('%s can never be waived: the waiver is a violation and the rule still applies', (rule) => {
-    const f = fixture();
-    f.web.metadata.annotations = waive(rule, 'we really need it');
-    const { violations, waived } = evaluate(objectsOf(f), CTX);
+    const { violations, waived } = evaluate(objectsOf(fixture()), ctx({ rule, object: 'Deployment shop/web', reason: 'we really need it' }));
     expect(waived).toEqual([]);
-    expect(violations).toContainEqual(expect.objectContaining({ rule: 'waiver', object: 'Deployment shop/web', value: rule, message: expect.stringMatching(/can never be waived/) }));
+    expect(violations).toContainEqual(expect.objectContaining({ rule: 'waiver', object: 'Deployment shop/web', path: 'waivers[0].rule', value: rule, message: expect.stringMatching(/can never be waived/) }));
   });
 
   test('the attack: a privileged, host-PID agent mounting / and the runtime socket, waiving everything, is refused', () => {
-    const reason = 'node agent';
-    const agent = nodeAgent(Object.assign({}, ...['pss-privileged', 'pss-host-namespaces', 'pss-host-path-volumes', 'pss-volume-types', 'no-sensitive-host-path', 'pss-run-as-non-root'].map((r) => waive(r, reason))));
+    const agent = nodeAgent({});
     const pod = agent.spec!.template as { spec: Record<string, unknown> & { containers: Array<Record<string, unknown>> } };
     pod.spec.hostPID = true;
     pod.spec.volumes = [{ name: 'root', hostPath: { path: '/' } }, { name: 'sock', hostPath: { path: '/run/containerd/containerd.sock' } }];
     pod.spec.containers[0].securityContext = { ...(pod.spec.containers[0].securityContext as object), privileged: true };
     pod.spec.containers[0].volumeMounts = [{ name: 'root', mountPath: '/host' }, { name: 'sock', mountPath: '/sock' }];
-    const { violations } = evaluate(objectsOf(fixture(), [agent]), CTX);
+    const all = ['pss-privileged', 'pss-host-namespaces', 'pss-host-path-volumes', 'pss-volume-types', 'no-sensitive-host-path'].map((r) => agentWaiver(r));
+    const { violations } = evaluate(objectsOf(fixture(), [agent]), ctx(...all));
     const rules = new Set(violations.filter((v) => v.object === 'DaemonSet shop/log-agent').map((v) => v.rule));
     for (const r of ['pss-privileged', 'pss-host-namespaces', 'no-sensitive-host-path', 'waiver']) expect(rules).toContain(r);
   });

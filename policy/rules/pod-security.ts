@@ -119,7 +119,7 @@ export const POD_SECURITY_RULES = [
         list(t.spec.volumes).forEach((v, i) => {
           if (v?.hostPath !== undefined) {
             const path = `${item(field(t.specPath, 'volumes'), i)}.hostPath`;
-            report(t.object, path, v.hostPath, `mounts the node's filesystem into volume "${v.name}"`, 'use a persistentVolumeClaim, configMap or emptyDir volume instead; a node agent that must read the host carries a waiver');
+            report(t.object, path, v.hostPath, `mounts the node's filesystem into volume "${v.name}"`, 'use a persistentVolumeClaim, configMap or emptyDir volume instead; a node agent that must read the host gets a waiver in the environment\'s "waivers" list');
           }
         });
       }
