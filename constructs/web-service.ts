@@ -111,7 +111,9 @@ export class WebService extends Construct {
     });
     const apiObject = ApiObject.of(this.deployment);
     labelObject(apiObject, this.identity, this, props.lintWaivers);
-    renderPod(this, { workload: this.deployment, templatePath: '/spec/template', hasSelector: true }, this.identity, props);
+    // Two replicas or more spread over nodes unless told how: one node's loss must not take them all.
+    const spread = props.podAntiAffinity ?? (replicas >= 2 && !props.topologySpread?.length ? 'soft' : 'none');
+    renderPod(this, { workload: this.deployment, templatePath: '/spec/template', hasSelector: true }, this.identity, { ...props, podAntiAffinity: spread });
     patchAdd(apiObject, '/spec/revisionHistoryLimit', history);
     if (props.autoscaling) this.deployment.markHasAutoscaler();
 

@@ -184,7 +184,10 @@ export interface PodProps {
   readonly qosClass?: 'Guaranteed' | 'Burstable';
   /** @default - none */
   readonly topologySpread?: TopologySpread[];
-  /** Pod anti-affinity between replicas over `kubernetes.io/hostname`. @default "none" */
+  /**
+   * Pod anti-affinity between replicas over `kubernetes.io/hostname`.
+   * @default - "soft" for a WebService or StatefulService of 2 or more replicas without topologySpread; else "none"
+   */
   readonly podAntiAffinity?: 'soft' | 'hard' | 'none';
   /** Group that owns mounted volumes. @default - not set */
   readonly fsGroup?: number;

@@ -71,6 +71,33 @@ function checkWaivers(waivers: readonly PolicyWaiver[]): { valid: Checked[]; pro
 }
 
 /**
+ * The construct prop that fixes a rule's violation, for objects the construct library wrote:
+ * the fix is then given in the user's terms as well as the manifest's.
+ */
+export const CONSTRUCT_FIX: Readonly<Record<string, string>> = {
+  'pss-run-as-non-root': 'runAsUser on the container (the image\'s numeric user)',
+  'pss-run-as-user': 'runAsUser on the container (not 0)',
+  'no-read-only-root-fs': 'writablePaths on the container for each path it writes',
+  'latest-tag': 'the environment\'s image tag (e.g. web.image.tag), pinned to a version',
+  'unset-cpu-requirements': 'resources.cpu.request on the container',
+  'unset-memory-requirements': 'resources.memory on the container',
+  'no-anti-affinity': "podAntiAffinity: 'soft', or topologySpread",
+  'pdb-max-unavailable': 'maxUnavailable of the WebService or StatefulService (at least 1)',
+  'pdb-min-available': 'maxUnavailable instead of a minAvailable that keeps every pod',
+  'job-ttl-seconds-after-finished': 'ttlSecondsAfterFinished, or a BatchJob (hash-named)',
+  'has-poddisruptionbudget': 'maxUnavailable of the WebService or StatefulService',
+  'cronjob-has-deadline': 'startingDeadlineSeconds of the ScheduledJob',
+  'horizontalpodautoscaler-replicas': 'autoscaling.minReplicas (at least 2 in production)',
+  'priority-class-exists': 'priorityClassName: a tier of PriorityClasses (priorities.nameOf)',
+  'node-pool-exists': 'nodePool: a NodePool of the environment',
+  'node-pool-tolerations': 'nodePool (tolerations follow the pool), or tolerations',
+  'probe-port': 'the probe\'s port: a port name the container declares',
+  'probe-own-pod': 'the probe without host',
+  'no-root-group': 'runAsGroup or fsGroup: the image\'s own group',
+  'pss-host-path-volumes': 'volumes of type persistentVolumeClaim, configMap or emptyDir (only a NodeAgent may mount host paths, with a waiver in the environment)',
+};
+
+/**
  * Judges one environment's objects against every rule. Violations come grouped by object, in
  * object order, then in rule order, so the same input always gives the same report. A violation
  * that one of the environment's waivers (ctx.waivers) covers is moved to `waived`.
@@ -112,7 +139,9 @@ export function evaluate(objects: readonly KubeObject[], ctx: PolicyContext): { 
   }
   violations.push(...problems);
   violations.sort(order);
-  return { violations, waived };
+  const managedByLibrary = new Set(all.filter((o) => o.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'cdk8s').map(objectRef));
+  const inUserTerms = (v: Violation): Violation => (CONSTRUCT_FIX[v.rule] && managedByLibrary.has(v.object) ? { ...v, fix: `${v.fix} (in the construct: ${CONSTRUCT_FIX[v.rule]})` } : v);
+  return { violations: violations.map(inUserTerms), waived };
 }
 
 /** One line: `<object>: [<rule>] <path> <value as JSON> <message>; <fix>`. */

@@ -838,6 +838,16 @@ describe('waivers', () => {
 });
 
 describe('reporting', () => {
+  test('a violation of an object the construct library wrote names the construct prop that fixes it', () => {
+    const f = fixture();
+    delete web(f).topologySpreadConstraints;
+    const plain = evaluate(objectsOf(f), CTX).violations.find((v) => v.rule === 'no-anti-affinity')!;
+    expect(plain.fix).not.toMatch(/in the construct/);
+    f.web.metadata.labels = { ...f.web.metadata.labels, 'app.kubernetes.io/managed-by': 'cdk8s' };
+    const ours = evaluate(objectsOf(f), CTX).violations.find((v) => v.rule === 'no-anti-affinity')!;
+    expect(ours.fix).toBe(`${plain.fix} (in the construct: podAntiAffinity: 'soft', or topologySpread)`);
+  });
+
   test('formatViolation prints one line with the value as JSON', () => {
     const v: Violation = {
       rule: 'pss-seccomp', object: 'Deployment shop/web', path: `${WEB_POD}.securityContext.seccompProfile.type`, value: 'Unconfined',

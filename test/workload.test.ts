@@ -225,7 +225,10 @@ describe('pod settings', () => {
     expect(pod({ podAntiAffinity: 'soft' }).affinity).toEqual({ podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] } });
     expect(pod({ podAntiAffinity: 'hard' }).affinity).toEqual({ podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } });
     expect(pod({ podAntiAffinity: 'none' }).affinity).toBeUndefined();
-    expect(pod().affinity).toBeUndefined();
+    // Two replicas (the WebService default) spread over nodes unless told otherwise.
+    expect(pod().affinity).toEqual({ podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] } });
+    expect(pod({ replicas: 1 }).affinity).toBeUndefined();
+    expect(pod({ topologySpread: [{ topologyKey: 'topology.kubernetes.io/zone' }] }).affinity).toBeUndefined();
   });
 });
 
@@ -240,14 +243,14 @@ describe('node pools', () => {
   ];
 
   test('required node affinity (the default) and one toleration per taint, NoExecute tolerationSeconds carried over', () => {
-    const s = pod({ nodePool: gpuPool });
+    const s = pod({ nodePool: gpuPool, podAntiAffinity: 'none' });
     expect(s.affinity).toEqual({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [poolTerms] } } });
     expect(s.tolerations).toEqual(tolerations);
     expect(s.nodeSelector).toBeUndefined();
   });
 
   test('preferred node affinity', () => {
-    const s = pod({ nodePool: gpuPool, nodePlacement: 'preferred' });
+    const s = pod({ nodePool: gpuPool, nodePlacement: 'preferred', podAntiAffinity: 'none' });
     expect(s.affinity).toEqual({ nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: poolTerms }] } });
     expect(s.tolerations).toEqual(tolerations);
   });
@@ -266,7 +269,7 @@ describe('node pools', () => {
   });
 
   test('no pool: no affinity, no tolerations', () => {
-    const s = pod();
+    const s = pod({ podAntiAffinity: 'none' });
     expect(s.tolerations).toBeUndefined();
     expect(s.affinity).toBeUndefined();
     expect(s.nodeSelector).toBeUndefined();
