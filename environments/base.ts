@@ -9,6 +9,9 @@ import type { EnvironmentValues } from './schema';
  */
 export const base: Omit<EnvironmentValues, 'name' | 'production' | 'namespace' | 'systemNamespace' | 'priorityPrefix' | 'cluster' | 'ingress'> = {
   app: 'shop',
+  // The registries the images above come from: Docker Hub (nginx-unprivileged, postgres,
+  // fluent-bit) and GitHub's (podinfo).
+  allowedRegistries: ['docker.io', 'ghcr.io'],
   nodePools: [
     { name: 'general', machineType: 'e2-standard-2', minNodes: 1, maxNodes: 3, diskSizeGb: 50 },
     {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { TAINT_EFFECTS } from '../constructs/node-pool';
 import {
   Problem, cidrProblem, cronProblem, dns1123LabelProblem, parseQuantity, dns1123SubdomainProblem, hostnameProblem, imageProblem, labelKeyProblem,
-  labelValueProblem, quantityProblem, timeZoneProblem,
+  labelValueProblem, quantityProblem, registryOf, timeZoneProblem,
 } from '../constructs/lib/validate';
 
 /**
@@ -46,6 +46,10 @@ export const imageSchema = z.strictObject({
   const p = imageProblem(`${v.repository}:${v.tag}`);
   if (p) {
     ctx.addIssue({ code: 'custom', path: ['tag'], message: `${p.problem}; ${p.fix}` });
+    return;
+  }
+  if (!/\d/.test(v.tag)) {
+    ctx.addIssue({ code: 'custom', path: ['tag'], message: 'names no version, so it moves when the image is rebuilt (like "stable" or "alpine"); pin a version such as "1.27.4-alpine"' });
     return;
   }
   const label = labelValueProblem(v.tag);
@@ -230,7 +234,18 @@ export const environmentSchema = z.strictObject({
     image: imageSchema,
     resources: resourcesSchema,
   }),
+  /**
+   * The registries images may come from (`docker.io` for unqualified names such as "postgres"). An
+   * image from another registry is refused, wherever it is set (--set included).
+   */
+  allowedRegistries: z.array(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/, 'is not a registry host; use e.g. "ghcr.io" or "docker.io"')).min(1),
 }).superRefine((v, ctx) => {
+  for (const key of ['web', 'api', 'database', 'logging'] as const) {
+    const registry = registryOf(v[key].image.repository);
+    if (!v.allowedRegistries.includes(registry)) {
+      ctx.addIssue({ code: 'custom', path: [key, 'image', 'repository'], message: `comes from registry "${registry}", which is not in allowedRegistries (${v.allowedRegistries.join(', ')}); use an image from one of those, or add the registry to allowedRegistries once it is reviewed` });
+    }
+  }
   const pools = new Set(v.nodePools.map((p) => p.name));
   const refs: Array<[string[], string]> = [
     [['web', 'nodePool'], v.web.nodePool], [['api', 'nodePool'], v.api.nodePool],

@@ -25,6 +25,8 @@ export interface PolicyContext {
    * Security enforce level may be below "restricted". @default - none
    */
   readonly systemNamespaces?: readonly string[];
+  /** Registries images may come from; images elsewhere are refused. @default - any */
+  readonly allowedRegistries?: readonly string[];
   /** The environment's waivers (its `waivers` list): the only ones honoured. @default - none */
   readonly waivers?: readonly PolicyWaiver[];
 }

@@ -95,7 +95,7 @@ export function toFiles(objects: readonly KubeObject[]): OutputFile[] {
 
 /** The policy context of an environment. */
 export function policyContext(values: EnvironmentValues): PolicyContext {
-  return { environment: values.name, production: values.production, nodePools: values.nodePools, systemNamespaces: [values.systemNamespace], waivers: values.waivers ?? [] };
+  return { environment: values.name, production: values.production, nodePools: values.nodePools, systemNamespaces: [values.systemNamespace], waivers: values.waivers ?? [], allowedRegistries: values.allowedRegistries };
 }
 
 /** Adds constructs to an environment's chart before it renders (benchmarks, extra tenants). */

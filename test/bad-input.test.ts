@@ -194,8 +194,11 @@ const BAD_VALUES: BadValue[] = [
 
   // Images: named by their setting, not by the label the tag becomes.
   { title: 'an image tag with "+"', set: 'web.image.tag=1.2+build', overlay: (v) => { v.web.image.tag = '1.2+build'; }, subject: 'web.image.tag "1.2+build" is not an image tag', fix: 'e.g. "1.27.4-alpine"' },
-  { title: 'an image tag of 70 characters', set: `api.image.tag=${long(70)}`, overlay: (v) => { v.api.image.tag = long(70); }, subject: `api.image.tag "${long(70)}" becomes the app.kubernetes.io/version label and is then 70 characters long`, fix: 'use a tag of at most 63 characters' },
+  { title: 'an image tag of 70 characters', set: `api.image.tag=1${long(69)}`, overlay: (v) => { v.api.image.tag = `1${long(69)}`; }, subject: `api.image.tag "1${long(69)}" becomes the app.kubernetes.io/version label and is then 70 characters long`, fix: 'use a tag of at most 63 characters' },
   { title: 'an image repository with capitals', set: 'database.image.repository=Postgres', overlay: (v) => { v.database.image.repository = 'Postgres'; }, subject: 'database.image.repository "Postgres" is not an image repository', fix: 'e.g. "nginxinc/nginx-unprivileged"' },
+
+  { title: 'a moving image tag', set: 'web.image.tag=stable', overlay: (v) => { v.web.image.tag = 'stable'; }, subject: 'web.image.tag "stable" names no version', fix: 'pin a version such as "1.27.4-alpine"' },
+  { title: 'an image from a registry the environment does not allow', set: 'api.image.repository=evil.example.com/podinfo', overlay: (v) => { v.api.image.repository = 'evil.example.com/podinfo'; }, subject: 'api.image.repository "evil.example.com/podinfo" comes from registry "evil.example.com", which is not in allowedRegistries', fix: 'add the registry to allowedRegistries once it is reviewed' },
 
   // Waivers: reviewed in the environment, each with a reason and an object as violations name it.
   { title: 'a waiver without a reason', set: 'waivers.0.reason=', overlay: (v) => { v.waivers![0] = { ...v.waivers![0], reason: '' }; }, subject: 'waivers.0.reason "" is empty', fix: 'say why the rule does not apply to this object' },

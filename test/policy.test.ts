@@ -14,7 +14,7 @@ const POOLS: NodePoolSpec[] = [
   { name: 'general' },
   { name: 'batch', labels: { 'k8s-stack.io/workload': 'batch' }, taints: [{ key: 'dedicated', value: 'batch', effect: 'NoSchedule' }] },
 ];
-const CTX: PolicyContext = { environment: 'prod', production: true, nodePools: POOLS };
+const CTX: PolicyContext = { environment: 'prod', production: true, nodePools: POOLS, allowedRegistries: ['docker.io', 'ghcr.io', 'registry.example.com'] };
 
 const meta = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace: NS, ...extra });
 
@@ -498,6 +498,11 @@ const RBAC: Firing[] = firing([
 ]);
 
 const EXPOSURE: Firing[] = firing([
+  {
+    rule: 'image-registry-allowed', when: 'an image comes from a registry the environment does not allow',
+    mutate: (f) => { webContainer(f).image = 'evil.example.com/nginx:1.27.4'; },
+    expected: { object: 'Deployment shop/web', path: `${WEB_POD}.containers[0].image`, value: 'evil.example.com/nginx:1.27.4', message: /which the environment does not allow \(docker.io, ghcr.io, registry.example.com\)/ },
+  },
   {
     rule: 'no-sensitive-host-path', when: 'a pod mounts the container runtime socket',
     mutate: (f) => { web(f).volumes = [...(web(f).volumes ?? []), { name: 'sock', hostPath: { path: '/var/run/docker.sock' } }]; },

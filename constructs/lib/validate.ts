@@ -321,3 +321,9 @@ export function imageProblem(image: string): Problem | undefined {
   if (lastSegment.slice(colon + 1) === 'latest') return { problem: 'uses the moving tag "latest"', fix: 'pin a version tag or a digest' };
   return undefined;
 }
+
+/** The registry an image repository comes from: its first component when that is a host, else Docker Hub. */
+export function registryOf(repository: string): string {
+  const first = repository.split('/')[0];
+  return repository.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
+}

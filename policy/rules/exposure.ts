@@ -3,6 +3,7 @@
  * Ingress TLS, node paths, root groups, probes aimed elsewhere, credentials in ConfigMaps.
  */
 import { item, list, record } from '../objects';
+import { registryOf } from '../../constructs/lib/validate';
 import { containersOf, RUNNABLE_CONTAINERS } from '../pods';
 import { defineRule } from '../rule';
 import type { KubeObject } from '../types';
@@ -19,6 +20,21 @@ const CREDENTIAL_KEY = /(^|[_.-])(password|passwd|secret|token|api[_-]?key|priva
 const SENSITIVE_HOST_PATHS = ['/', '/var/run', '/run', '/var/run/docker.sock', '/run/containerd', '/run/containerd/containerd.sock', '/var/run/containerd', '/run/crio', '/var/run/crio', '/var/lib/kubelet', '/var/lib/docker', '/var/lib/containerd', '/etc', '/etc/kubernetes', '/root', '/proc', '/sys', '/dev', '/boot'];
 
 export const EXPOSURE_RULES = [
+  defineRule({
+    id: 'image-registry-allowed',
+    source: 'stack',
+    description: 'Every image comes from a registry the environment allows (allowedRegistries).',
+    check(inv, ctx, report) {
+      if (!ctx.allowedRegistries) return;
+      for (const t of inv.templates) {
+        for (const c of containersOf(t)) {
+          const image = String(c.container.image ?? '');
+          const registry = registryOf(image.split('@')[0].replace(/:[^/]*$/, ''));
+          if (!ctx.allowedRegistries.includes(registry)) report(t.object, `${c.path}.image`, image, `comes from registry "${registry}", which the environment does not allow (${ctx.allowedRegistries.join(', ')})`, 'use an image from an allowed registry, or add the registry to the environment\'s allowedRegistries once it is reviewed');
+        }
+      }
+    },
+  }),
   defineRule({
     id: 'no-sensitive-host-path',
     source: 'stack',
