@@ -23,7 +23,7 @@ function container(name: string, extra: Record<string, unknown> = {}) {
   return {
     name,
     image: `registry.example.com/shop/${name}:1.4.2`,
-    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi', 'ephemeral-storage': '1Gi' } },
     securityContext: {
       runAsNonRoot: true,
       privileged: false,
@@ -325,7 +325,7 @@ const KUBE_LINTER: Firing[] = firing([
   },
   {
     rule: 'unset-memory-requirements', when: 'a container has no memory limit',
-    mutate: (f) => { delete webContainer(f).resources.limits; },
+    mutate: (f) => { delete webContainer(f).resources.limits.memory; },
     expected: { object: 'Deployment shop/web', path: `${WEB_POD}.containers[0].resources.limits.memory`, value: undefined, message: /all of the node's memory/ },
   },
   {
@@ -498,6 +498,16 @@ const RBAC: Firing[] = firing([
 ]);
 
 const EXPOSURE: Firing[] = firing([
+  {
+    rule: 'service-pods-readiness', when: 'a Service-fronted container has no readiness probe',
+    mutate: (f) => { delete webContainer(f).readinessProbe; },
+    expected: { object: 'Deployment shop/web', path: `${WEB_POD}.containers[0].readinessProbe`, value: undefined, message: /before it can answer/ },
+  },
+  {
+    rule: 'ephemeral-storage-limits', when: 'a container sets no ephemeral-storage limit',
+    mutate: (f) => { delete webContainer(f).resources.limits['ephemeral-storage']; },
+    expected: { object: 'Deployment shop/web', path: `${WEB_POD}.containers[0].resources.limits.ephemeral-storage`, value: undefined, message: /fill the node's disk/ },
+  },
   {
     rule: 'image-registry-allowed', when: 'an image comes from a registry the environment does not allow',
     mutate: (f) => { webContainer(f).image = 'evil.example.com/nginx:1.27.4'; },

@@ -4,7 +4,8 @@
  */
 import { item, list, record } from '../objects';
 import { registryOf } from '../../constructs/lib/validate';
-import { containersOf, RUNNABLE_CONTAINERS } from '../pods';
+import { containersOf, PodTemplate, RUNNABLE_CONTAINERS } from '../pods';
+import { selects } from '../selectors';
 import { defineRule } from '../rule';
 import type { KubeObject } from '../types';
 
@@ -20,6 +21,39 @@ const CREDENTIAL_KEY = /(^|[_.-])(password|passwd|secret|token|api[_-]?key|priva
 const SENSITIVE_HOST_PATHS = ['/', '/var/run', '/run', '/var/run/docker.sock', '/run/containerd', '/run/containerd/containerd.sock', '/var/run/containerd', '/run/crio', '/var/run/crio', '/var/lib/kubelet', '/var/lib/docker', '/var/lib/containerd', '/etc', '/etc/kubernetes', '/root', '/proc', '/sys', '/dev', '/boot'];
 
 export const EXPOSURE_RULES = [
+  defineRule({
+    id: 'service-pods-readiness',
+    source: 'stack',
+    description: 'Every container that serves a port in a pod a Service selects has a readiness probe.',
+    check(inv, _ctx, report) {
+      const fronted = new Set<PodTemplate>();
+      for (const svc of inv.ofKind('Service')) {
+        const selector = record((svc.spec as { selector?: Record<string, string> } | undefined)?.selector);
+        if (Object.keys(selector).length === 0) continue;
+        for (const t of inv.templates) if (t.namespace === svc.metadata?.namespace && selects({ matchLabels: selector }, t.labels)) fronted.add(t);
+      }
+      for (const t of fronted) {
+        for (const c of containersOf(t, ['containers'])) {
+          if (list(c.container.ports).length > 0 && !(c.container as { readinessProbe?: unknown }).readinessProbe) {
+            report(t.object, `${c.path}.readinessProbe`, undefined, `is not set, so a Service sends traffic to container "${c.name}" before it can answer, and during every restart`, 'add a readiness probe on the port it serves (the construct prop: readiness)');
+          }
+        }
+      }
+    },
+  }),
+  defineRule({
+    id: 'ephemeral-storage-limits',
+    source: 'stack',
+    description: 'Every container limits its ephemeral storage, so one that fills the node\'s disk is evicted alone.',
+    check(inv, _ctx, report) {
+      for (const t of inv.templates) {
+        for (const c of containersOf(t, RUNNABLE_CONTAINERS)) {
+          const limits = record(c.container.resources?.limits as Record<string, unknown> | undefined);
+          if (limits['ephemeral-storage'] === undefined) report(t.object, `${c.path}.resources.limits.ephemeral-storage`, undefined, 'is not set, so a container writing logs or scratch files can fill the node\'s disk and get its neighbours evicted', 'set a limit such as "1Gi" (the construct library sets one unless resources.ephemeralStorage says otherwise)');
+        }
+      }
+    },
+  }),
   defineRule({
     id: 'image-registry-allowed',
     source: 'stack',
