@@ -1,6 +1,8 @@
+import { ApiObject } from 'cdk8s';
 import { createHash } from 'node:crypto';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { claimName } from './lib/names';
 import { invalid } from './lib/errors';
 import { AppIdentity, standardLabels } from './lib/labels';
 import { check, dns1123LabelProblem, dns1123SubdomainProblem } from './lib/validate';
@@ -98,6 +100,7 @@ export class AppConfig extends Construct implements ConfigSource {
       data: Object.keys(data).length > 0 ? data : undefined,
       immutable: props.immutable ?? false,
     });
+    claimName(this, ApiObject.of(this.configMap));
   }
 
   public envValues(scope: Construct, env: Record<string, string>): Record<string, kplus.EnvValue> {

@@ -6,6 +6,7 @@ import { ConfigInjection, injectionHash } from './configuration';
 import { invalid } from './lib/errors';
 import { AppIdentity, LintWaivers, selectorLabels, standardLabels } from './lib/labels';
 import { addLintWaivers } from './lib/lint-waivers';
+import { claimName } from './lib/names';
 import { patchAdd, patchRemove } from './lib/patch';
 import { POD_SECCOMP_PROFILE, restrictedContainerSecurity } from './lib/security';
 import {
@@ -588,7 +589,10 @@ export function checkServiceTargets(scope: Construct, field: string, ports: read
 /** Workload-level metadata: standard labels on the object itself, and the linters' waivers. */
 export function labelObject(obj: ApiObject, identity: PodIdentity, scope?: Construct, lintWaivers?: LintWaivers): void {
   for (const [k, v] of Object.entries(identity.labels)) obj.metadata.addLabel(k, v);
-  if (scope) addLintWaivers(scope, obj, lintWaivers);
+  if (scope) {
+    claimName(scope, obj);
+    addLintWaivers(scope, obj, lintWaivers);
+  }
 }
 
 /** The kplus pod props every workload constructor gets: name and namespace, security, service account, token automount. */

@@ -27,13 +27,13 @@ describe('AppConfig', () => {
 
   test('keys are sorted and the content hash follows the content only', () => {
     const chart = scope();
-    const a = new AppConfig(chart, 'a', { name: 'web', configMapName: 'web-config', data: { B: '2', A: '1' } });
-    const b = new AppConfig(chart, 'b', { name: 'web', configMapName: 'web-config', data: { A: '1' }, files: { B: '2' } });
-    const c = new AppConfig(chart, 'c', { name: 'web', configMapName: 'web-config', data: { A: '1', B: '3' } });
+    const a = new AppConfig(chart, 'a', { name: 'web', configMapName: 'web-config-a', data: { B: '2', A: '1' } });
+    const b = new AppConfig(chart, 'b', { name: 'web', configMapName: 'web-config-b', data: { A: '1' }, files: { B: '2' } });
+    const c = new AppConfig(chart, 'c', { name: 'web', configMapName: 'web-config-c', data: { A: '1', B: '3' } });
     const d = new AppConfig(chart, 'd', { name: 'web', configMapName: 'other-config', data: { A: '1', B: '2' } });
     expect(a.keys).toEqual(['A', 'B']);
     expect(a.kind).toBe('ConfigMap');
-    expect(a.name).toBe('web-config');
+    expect(a.name).toBe('web-config-a');
     expect(a.contentHash).toMatch(/^[0-9a-f]{64}$/);
     // Literal or file, same content: same hash. A changed value: another hash.
     expect(b.contentHash).toBe(a.contentHash);
@@ -124,5 +124,14 @@ describe('validation', () => {
     rejects(() => ref.envValues(chart, { DB_PASSWORD: 'pasword' }), /^test: config\.env\["DB_PASSWORD"\] "pasword" is not a key of Secret "web-db"; use one of: password$/);
     const empty = new AppConfig(chart, 'empty', { name: 'web', configMapName: 'empty' });
     rejects(() => empty.envValues(chart, { X: 'x' }), /^test: config\.env\["X"\] "x" is not a key of ConfigMap "empty"; use one of: \(it has no keys\)$/);
+  });
+});
+
+describe('one name per object', () => {
+  test('fails when two constructs write a ConfigMap of the same name in one namespace', () => {
+    expectValidationError(() => synth((chart) => {
+      new AppConfig(chart, 'a', { name: 'web', configMapName: 'settings', data: { A: '1' } });
+      new AppConfig(chart, 'b', { name: 'web', configMapName: 'settings', data: { A: '2' } });
+    }), /^test\/b: name "settings" is the name of the ConfigMap that test\/a already writes in namespace "test", and kubectl apply would keep only one of them; give each construct a name of its own$/);
   });
 });

@@ -48,7 +48,11 @@ describe('README examples', () => {
   it.each(examples)('%s', (_, code) => {
     const WebService = constructs.WebService as typeof import('../constructs').WebService;
     const NodePool = constructs.NodePool as typeof import('../constructs').NodePool;
-    const chart = new Chart(new App(), 'example', { namespace: 'shop-prod' });
+    const app = new App();
+    const chart = new Chart(app, 'example', { namespace: 'shop-prod' });
+    // The services the examples refer to live in a chart of their own, as they would in an app
+    // built elsewhere: an example that defines its own "web" then does not name a second one.
+    const other = new Chart(app, 'shared', { namespace: 'shop-prod' });
     const container = {
       name: 'app', image: 'example/app:1.0', ports: [{ name: 'http', containerPort: 8080 }],
       resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '64Mi', limit: '128Mi' } },
@@ -56,15 +60,15 @@ describe('README examples', () => {
     const shared = {
       chart,
       container,
-      web: new WebService(chart, 'shared-web', { name: 'web', partOf: 'shop', containers: [container] }),
-      api: new WebService(chart, 'shared-api', { name: 'api', partOf: 'shop', containers: [container] }),
+      web: new WebService(other, 'shared-web', { name: 'web', partOf: 'shop', containers: [container] }),
+      api: new WebService(other, 'shared-api', { name: 'api', partOf: 'shop', containers: [container] }),
       general: new NodePool({ name: 'general' }),
       dbPool: new NodePool({ name: 'db', taints: [{ key: 'k8s-stack.io/dedicated', value: 'db', effect: 'NoSchedule' }] }),
     };
     const js = ts.transpileModule(`{\n${code}\n}`, { compilerOptions: { target: ts.ScriptTarget.ES2022 } }).outputText;
     const names = [...Object.keys(constructs), ...Object.keys(shared)];
     new Function(...names, js)(...Object.values(constructs), ...Object.values(shared));
-    const objects = chart.toJson();
+    const objects = [...chart.toJson(), ...other.toJson()];
     expect(objects.length).toBeGreaterThan(0);
     expect(validateObjects(objects)).toEqual([]);
   });

@@ -280,3 +280,11 @@ describe('validation', () => {
     rejects({ serviceAccount: { rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['*' as 'get'] }] } }, /^test\/web\/Access: rules\[0\]\.verbs "\*" is not a least-privilege verb/);
   });
 });
+
+describe('one name per object', () => {
+  test('fails when two WebServices named alike write the same Deployment', () => {
+    expectValidationError(() => synth((chart) => {
+      for (const id of ['web', 'web-again']) new WebService(chart, id, { name: 'web', containers: [{ name: 'nginx', image: 'nginxinc/nginx-unprivileged:1.27.3-alpine', ports: [{ name: 'http', containerPort: 8080 }], resources: { cpu: { request: '100m' }, memory: { request: '64Mi', limit: '128Mi' } } }] });
+    }), /^test\/web-again: name "web" is the name of the Deployment that test\/web already writes in namespace "test"/);
+  });
+});
