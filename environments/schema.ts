@@ -137,7 +137,26 @@ const clusterSchema = z.strictObject({
 }).superRefine((v, ctx) => {
   if (v.kind === 'gke' && !v.gke) ctx.addIssue({ code: 'custom', path: ['gke'], message: 'is missing for a gke cluster; add region, zone, release channel and CIDRs' });
   if (v.kind === 'minikube' && !v.minikube) ctx.addIssue({ code: 'custom', path: ['minikube'], message: 'is missing for a minikube cluster; add profile, nodes, cpus, memory, driver, cni and addons' });
+  // The cluster's own ranges are private: the pods' egress to the control plane is opened to
+  // masterCidr, so a public range there would open the pods to the internet on 443.
+  for (const key of ['nodeCidr', 'podsCidr', 'servicesCidr', 'masterCidr'] as const) {
+    const value = v.gke?.[key];
+    if (value === undefined || cidrProblem(value, 4)) continue;
+    if (!isPrivateIpv4Cidr(value)) ctx.addIssue({ code: 'custom', path: ['gke', key], message: 'is not inside a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16); use a private range the VPC does not use yet' });
+    else if (key === 'masterCidr' && !value.endsWith('/28')) ctx.addIssue({ code: 'custom', path: ['gke', key], message: 'is not a /28, the size GKE requires for the private control plane; use e.g. "172.16.0.16/28"' });
+  }
 });
+
+/** Whether an IPv4 CIDR lies wholly inside 10/8, 172.16/12 or 192.168/16. */
+function isPrivateIpv4Cidr(value: string): boolean {
+  const [ip, bits] = value.split('/');
+  const n = ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+  return [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16]].some(([base, len]) => {
+    const b = String(base).split('.').reduce((a, o) => a * 256 + Number(o), 0);
+    const size = 2 ** (32 - Number(len));
+    return Number(bits) >= Number(len) && n >= b && n < b + size;
+  });
+}
 
 const priorityTierSchema = z.strictObject({
   name: subdomain,

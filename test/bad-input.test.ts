@@ -200,6 +200,9 @@ const BAD_VALUES: BadValue[] = [
   { title: 'a moving image tag', set: 'web.image.tag=stable', overlay: (v) => { v.web.image.tag = 'stable'; }, subject: 'web.image.tag "stable" names no version', fix: 'pin a version such as "1.27.4-alpine"' },
   { title: 'an image from a registry the environment does not allow', set: 'api.image.repository=evil.example.com/podinfo', overlay: (v) => { v.api.image.repository = 'evil.example.com/podinfo'; }, subject: 'api.image.repository "evil.example.com/podinfo" comes from registry "evil.example.com", which is not in allowedRegistries', fix: 'add the registry to allowedRegistries once it is reviewed' },
 
+  { title: 'a control-plane range open to the internet', set: 'cluster.gke.masterCidr=0.0.0.0/0', overlay: (v) => { v.cluster.gke!.masterCidr = '0.0.0.0/0'; }, subject: 'cluster.gke.masterCidr "0.0.0.0/0" is not inside a private range', fix: 'use a private range the VPC does not use yet' },
+  { title: 'a control-plane range that is not a /28', set: 'cluster.gke.masterCidr=172.16.0.0/24', overlay: (v) => { v.cluster.gke!.masterCidr = '172.16.0.0/24'; }, subject: 'cluster.gke.masterCidr "172.16.0.0/24" is not a /28', fix: 'use e.g. "172.16.0.16/28"' },
+
   // Waivers: reviewed in the environment, each with a reason and an object as violations name it.
   { title: 'a waiver without a reason', set: 'waivers.0.reason=', overlay: (v) => { v.waivers![0] = { ...v.waivers![0], reason: '' }; }, subject: 'waivers.0.reason "" is empty', fix: 'say why the rule does not apply to this object' },
   { title: 'a waiver naming an object by its name alone', set: 'waivers.0.object=log-agent', overlay: (v) => { v.waivers![0] = { ...v.waivers![0], object: 'log-agent' }; }, subject: 'waivers.0.object "log-agent" is not an object as violations name it', fix: 'use "<Kind> <namespace>/<name>"' },

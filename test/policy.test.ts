@@ -499,6 +499,11 @@ const RBAC: Firing[] = firing([
 
 const EXPOSURE: Firing[] = firing([
   {
+    rule: 'webhook-in-cluster', when: 'a mutating webhook points at an outside URL',
+    mutate: () => [{ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'inject' }, webhooks: [{ name: 'inject.example.com', clientConfig: { url: 'https://hooks.example.com/mutate' }, admissionReviewVersions: ['v1'], sideEffects: 'None' }] }],
+    expected: { object: 'MutatingWebhookConfiguration inject', path: 'webhooks[0].clientConfig.url', value: 'https://hooks.example.com/mutate', message: /outside the cluster/ },
+  },
+  {
     rule: 'service-pods-readiness', when: 'a Service-fronted container has no readiness probe',
     mutate: (f) => { delete webContainer(f).readinessProbe; },
     expected: { object: 'Deployment shop/web', path: `${WEB_POD}.containers[0].readinessProbe`, value: undefined, message: /before it can answer/ },

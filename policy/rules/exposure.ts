@@ -22,6 +22,21 @@ const SENSITIVE_HOST_PATHS = ['/', '/var/run', '/run', '/var/run/docker.sock', '
 
 export const EXPOSURE_RULES = [
   defineRule({
+    id: 'webhook-in-cluster',
+    source: 'stack',
+    description: 'Admission webhooks call a Service in the cluster, never a URL.',
+    check(inv, _ctx, report) {
+      for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']) {
+        for (const cfg of inv.ofKind(kind)) {
+          list((cfg as { webhooks?: Array<{ clientConfig?: { url?: string } }> }).webhooks).forEach((w, i) => {
+            const url = w?.clientConfig?.url;
+            if (url !== undefined) report(cfg, `${item('webhooks', i)}.clientConfig.url`, url, 'sends every matching API request, Secrets included, to an address outside the cluster, and can rewrite or block them', 'point clientConfig.service at a Service of the webhook in the cluster');
+          });
+        }
+      }
+    },
+  }),
+  defineRule({
     id: 'service-pods-readiness',
     source: 'stack',
     description: 'Every container that serves a port in a pod a Service selects has a readiness probe.',
