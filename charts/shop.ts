@@ -26,6 +26,15 @@ export const PORTS = { web: 8080, api: 9898, db: 5432, dns: 53 } as const;
 /** Keys of the database credentials Secret (created by the Pulumi program, never here). */
 export const DB_SECRET_KEYS = ['database', 'password', 'username'];
 
+/** Polaris checks that every workload of the chart is exempt from, and why. */
+const POLARIS_EVERY_WORKLOAD = {
+  metadataAndInstanceMismatched: 'app.kubernetes.io/instance names the installation (<app>-<name>) and is part of selectors, which cannot change once deployed',
+  missingNetworkPolicy: 'the namespace denies all traffic by default and each allowed flow has a policy per direction, which Polaris does not combine',
+};
+/** kube-linter: db-credentials is created at deploy time (Pulumi, or kubectl as the README shows), never in the manifests. */
+const CREDENTIALS_SECRET = 'db-credentials is created at deploy time (Pulumi, or by hand as the README shows), never in the manifests';
+const CREDENTIALS_FROM_ENV = 'the image takes its database credentials from environment variables';
+
 /** kube-score wants user and group ids above 10000; third-party images fix theirs. */
 const LOW_ID_CHECK = 'container-security-context-user-group-id';
 const POSTGRES_USER_REASON = 'postgres runs as the image\'s own user and group 70, which own the data directory; PostgreSQL refuses a data directory owned by another user, so existing volumes pin the id';
@@ -108,7 +117,10 @@ export class ShopChart extends Chart {
     });
     const web = new WebService(this, 'web', {
       ...identity('web', 'frontend', v.web.image.tag),
-      lintWaivers: { kubeScore: { [LOW_ID_CHECK]: 'nginx-unprivileged runs as its own user and group 101, which own the files of the image' } },
+      lintWaivers: {
+        kubeScore: { [LOW_ID_CHECK]: 'nginx-unprivileged runs as its own user and group 101, which own the files of the image' },
+        polaris: { ...POLARIS_EVERY_WORKLOAD, deploymentMissingReplicas: 'the HorizontalPodAutoscaler owns the replica count (minReplicas 2)' },
+      },
       // Scale in one pod a minute: nginx is cheap to keep, and slow scale-in avoids flapping.
       ...replicated(v.web, { scaleDown: { stabilizationWindowSeconds: 300, podsPerPeriod: 1, periodSeconds: 60 } }),
       terminationGracePeriodSeconds: 30,
@@ -137,6 +149,10 @@ export class ShopChart extends Chart {
     });
     const api = new WebService(this, 'api', {
       ...identity('api', 'backend', v.api.image.tag),
+      lintWaivers: {
+        kubeLinter: { 'read-secret-from-env-var': CREDENTIALS_FROM_ENV, 'env-value-from': CREDENTIALS_SECRET },
+        polaris: { ...POLARIS_EVERY_WORKLOAD, deploymentMissingReplicas: 'the HorizontalPodAutoscaler owns the replica count (minReplicas 2)' },
+      },
       // Scale out fast on bursts (double, or four pods, every 30 s), in by half at most per minute.
       ...replicated(v.api, {
         scaleUp: { podsPerPeriod: 4, percentPerPeriod: 100, periodSeconds: 30 },
@@ -170,7 +186,11 @@ export class ShopChart extends Chart {
     const pgEnv = { POSTGRES_DB: 'database', POSTGRES_USER: 'username', POSTGRES_PASSWORD: 'password' };
     const db = new StatefulService(this, 'db', {
       ...identity('db', 'database', v.database.image.tag),
-      lintWaivers: { kubeScore: { [LOW_ID_CHECK]: POSTGRES_USER_REASON } },
+      lintWaivers: {
+        kubeScore: { [LOW_ID_CHECK]: POSTGRES_USER_REASON },
+        kubeLinter: { 'read-secret-from-env-var': CREDENTIALS_FROM_ENV, 'env-value-from': CREDENTIALS_SECRET },
+        polaris: { ...POLARIS_EVERY_WORKLOAD, topologySpreadConstraint: 'one database pod, on the dedicated pool' },
+      },
       replicas: v.database.replicas,
       nodePool: this.nodePool(v.database.nodePool),
       priorityClassName: priorities.nameOf(v.database.priorityClass),
@@ -203,7 +223,15 @@ export class ShopChart extends Chart {
     });
     const backup = new ScheduledJob(this, 'db-backup', {
       ...identity('db-backup', 'backup', v.database.image.tag),
-      lintWaivers: { kubeScore: { [LOW_ID_CHECK]: POSTGRES_USER_REASON } },
+      lintWaivers: {
+        kubeScore: { [LOW_ID_CHECK]: POSTGRES_USER_REASON },
+        kubeLinter: {
+          'read-secret-from-env-var': CREDENTIALS_FROM_ENV, 'env-value-from': CREDENTIALS_SECRET,
+          'no-liveness-probe': 'a batch job that exits when done', 'no-readiness-probe': 'a batch job that exits when done; nothing sends it traffic',
+          'restart-policy': 'Never: each retry gets a fresh pod, and failed pods stay for inspection',
+        },
+        polaris: POLARIS_EVERY_WORKLOAD,
+      },
       schedule: v.backup.schedule,
       timeZone: v.backup.timeZone,
       suspend: v.backup.suspend,
@@ -263,7 +291,8 @@ export class ShopChart extends Chart {
         name: 'ingress-controller-to-acme-solver', to: { 'acme.cert-manager.io/http01-solver': 'true' }, ports: [8089],
         controllerNamespace: v.guardrails.ingressControllerNamespace,
       });
-      addLintWaivers(this, solver, { kubeScore: { 'networkpolicy-targets-pod': 'the ACME solver pods it admits exist only while cert-manager answers a challenge' } });
+      const solverReason = 'the ACME solver pods it admits exist only while cert-manager answers a challenge';
+      addLintWaivers(this, solver, { kubeScore: { 'networkpolicy-targets-pod': solverReason }, kubeLinter: { 'dangling-networkpolicy': solverReason } });
     }
     namespace.allowFlow({ name: 'web-to-api', from: web.identity.selector, to: api.identity.selector, ports: [PORTS.api] });
     namespace.allowFlow({ name: 'api-to-db', from: api.identity.selector, to: db.identity.selector, ports: [PORTS.db] });
@@ -301,6 +330,15 @@ export class ShopChart extends Chart {
       configMapName: 'log-agent', files: { 'fluent-bit.conf': fluentBitConfig({ cluster: v.name }), 'parsers.conf': '' },
     });
     const agent = new NodeAgent(this, 'log-agent', {
+      lintWaivers: {
+        kubeLinter: { 'no-node-affinity': 'a DaemonSet that belongs on every node' },
+        polaris: {
+          ...POLARIS_EVERY_WORKLOAD,
+          hostPathSet: 'reads node logs from /var/log, read-only (waived in the environment)',
+          topologySpreadConstraint: 'a DaemonSet runs one pod per node',
+          automountServiceAccountToken: 'reads pod metadata from the API server to label log lines',
+        },
+      },
       name: 'log-agent', partOf: app, component: 'logging', version: v.logging.image.tag, namespace: v.systemNamespace,
       maxUnavailable: 1,
       tolerateNodePools: [...this.pools.values()],

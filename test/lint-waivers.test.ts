@@ -33,3 +33,27 @@ describe('lintWaivers', () => {
     expectValidationError(() => addLintWaivers(s, obj, { kubeScore: { 'label-values': ' ' } }), /lintWaivers\.kubeScore\["label-values"\] " " is not a reason; say why the check does not apply to this object/);
   });
 });
+
+describe('lintWaivers for kube-linter and Polaris', () => {
+  const d = find(synth((c) => new WebService(c, 'web', {
+    name: 'web',
+    containers: [{ name: 'nginx', image: 'nginxinc/nginx-unprivileged:1.27.3-alpine', ports: [{ name: 'http', containerPort: 8080 }], resources: { cpu: { request: '100m' }, memory: { request: '64Mi', limit: '128Mi' } } }],
+    lintWaivers: { kubeLinter: { 'read-secret-from-env-var': 'the image reads env only' }, polaris: { deploymentMissingReplicas: 'the HPA owns replicas' } },
+  })), 'Deployment');
+
+  test('kube-linter: ignore-check.kube-linter.io/<check> with the reason as its value', () => {
+    expect(d.metadata.annotations['ignore-check.kube-linter.io/read-secret-from-env-var']).toBe('the image reads env only');
+  });
+
+  test('Polaris: polaris.fairwinds.com/<check>-exempt "true", the reason beside it', () => {
+    expect(d.metadata.annotations['polaris.fairwinds.com/deploymentMissingReplicas-exempt']).toBe('true');
+    expect(d.metadata.annotations['waiver.k8s-stack.io/polaris.deploymentMissingReplicas']).toBe('the HPA owns replicas');
+  });
+
+  test('fails on a Polaris id that is not one, and on an empty kube-linter reason', () => {
+    const s = scope();
+    const obj = new ApiObject(s, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
+    expectValidationError(() => addLintWaivers(s, obj, { polaris: { 'host-path-set': 'x' } }), /lintWaivers\.polaris "host-path-set" is not a Polaris check id/);
+    expectValidationError(() => addLintWaivers(s, obj, { kubeLinter: { 'no-node-affinity': '' } }), /lintWaivers\.kubeLinter\["no-node-affinity"\] "" is not a reason/);
+  });
+});

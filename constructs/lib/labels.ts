@@ -57,6 +57,13 @@ export const KUBE_SCORE_IGNORE = 'kube-score/ignore';
 /** `waiver.k8s-stack.io/kube-score.<check-id>: "<reason>"`: why each kube-score check is skipped, for reviewers. */
 export const KUBE_SCORE_REASON_PREFIX = 'waiver.k8s-stack.io/kube-score.';
 
+/** `ignore-check.kube-linter.io/<check>: "<reason>"`: kube-linter skips the check for the object. */
+export const KUBE_LINTER_IGNORE_PREFIX = 'ignore-check.kube-linter.io/';
+/** `polaris.fairwinds.com/<check>-exempt: "true"`: Polaris skips the check for the object. */
+export const POLARIS_EXEMPT = (check: string): string => `polaris.fairwinds.com/${check}-exempt`;
+/** `waiver.k8s-stack.io/polaris.<check>: "<reason>"`: why, for reviewers. */
+export const POLARIS_REASON_PREFIX = 'waiver.k8s-stack.io/polaris.';
+
 /**
  * Exemptions from linters platform teams run over the manifests, written in each tool's own
  * annotation so the tool itself honours them: check id to the reason, which is required.
@@ -64,6 +71,10 @@ export const KUBE_SCORE_REASON_PREFIX = 'waiver.k8s-stack.io/kube-score.';
 export interface LintWaivers {
   /** kube-score check ids (`kube-score list`), e.g. `container-security-context-user-group-id`. */
   readonly kubeScore?: Readonly<Record<string, string>>;
+  /** kube-linter check names (`kube-linter checks list`), e.g. `read-secret-from-env-var`. */
+  readonly kubeLinter?: Readonly<Record<string, string>>;
+  /** Polaris check ids, e.g. `hostPathSet`. */
+  readonly polaris?: Readonly<Record<string, string>>;
 }
 
 /** On a Job named `<name>-<hash>` after its spec (BatchJob): the hash, so tools can tell. */
