@@ -30,11 +30,11 @@ export function nginxConfig(p: { port: number; apiService: string; apiPort: numb
 }
 
 /**
- * fluent-bit: tails container logs on the node, enriches them with pod metadata from the API, and
+ * fluent-bit: tails container logs on the node (but those of its own namespace), enriches them with pod metadata from the API, and
  * writes them to stdout, where the platform's own collector (Cloud Logging on GKE) or a `[OUTPUT]`
  * added here picks them up.
  */
-export function fluentBitConfig(p: { cluster: string }): string {
+export function fluentBitConfig(p: { cluster: string; ownNamespace: string }): string {
   return [
     '[SERVICE]',
     '    Flush         5',
@@ -47,6 +47,9 @@ export function fluentBitConfig(p: { cluster: string }): string {
     '[INPUT]',
     '    Name              tail',
     '    Path              /var/log/containers/*.log',
+    // Its own output is in these files too: tailing it would feed every line back in, in a loop
+    // (and on GKE bill each line twice). Container log files are <pod>_<namespace>_<container>-<id>.log.
+    `    Exclude_Path      /var/log/containers/*_${p.ownNamespace}_*.log`,
     '    multiline.parser  cri',
     '    Tag               kube.*',
     '    Mem_Buf_Limit     16MB',

@@ -327,7 +327,7 @@ export class ShopChart extends Chart {
       : { cidrs: ['192.168.0.0/16'], port: 8443 };
     const logsConfig = new AppConfig(this, 'logs-config', {
       name: 'log-agent', partOf: app, component: 'logging', namespace: v.systemNamespace,
-      configMapName: 'log-agent', files: { 'fluent-bit.conf': fluentBitConfig({ cluster: v.name }), 'parsers.conf': '' },
+      configMapName: 'log-agent', files: { 'fluent-bit.conf': fluentBitConfig({ cluster: v.name, ownNamespace: v.systemNamespace }), 'parsers.conf': '' },
     });
     const agent = new NodeAgent(this, 'log-agent', {
       lintWaivers: {

@@ -232,6 +232,18 @@ describe('environment differences', () => {
     }
   });
 
+  it('keeps the log agent from tailing its own output, which would loop every line back in', () => {
+    for (const env of ENVIRONMENTS) {
+      const v = loadEnvironment(env);
+      const conf = (one(env, 'ConfigMap', 'log-agent') as unknown as { data: Record<string, string> }).data['fluent-bit.conf'];
+      expect(conf).toMatch(/^ {4}Path {14}\/var\/log\/containers\/\*\.log$/m);
+      expect(conf).toContain(`    Exclude_Path      /var/log/containers/*_${v.systemNamespace}_*.log`);
+      // Its own pods are the only ones in the system namespace.
+      const pods = objectsOf(env).filter((o) => o.metadata.namespace === v.systemNamespace && ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(o.kind));
+      expect(pods.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['DaemonSet/log-agent']);
+    }
+  });
+
   it('is byte-identical between runs', () => {
     const again = synthesizeEnvironment(loadEnvironment('prod'));
     expect(again.files).toEqual(results.prod.files);

@@ -261,3 +261,11 @@ describe('program and components under mocks', () => {
     expect(certManager.secrets).toEqual([certManager.databaseSecret]);
   });
 });
+
+describe('Pulumi.yaml', () => {
+  test('disables the default Kubernetes provider, so no object can reach the ambient kubeconfig\'s cluster', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const project = require('yaml').parse(require('fs').readFileSync(require('path').join(__dirname, '..', 'Pulumi.yaml'), 'utf8'));
+    expect(project.config['pulumi:disable-default-providers'].value).toEqual(['kubernetes']);
+  });
+});

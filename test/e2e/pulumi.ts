@@ -14,6 +14,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { parse } from 'yaml';
 import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from '@pulumi/pulumi/automation';
 import { NodePool } from '../../constructs/node-pool';
 import { loadEnvironment } from '../../environments';
@@ -27,6 +28,12 @@ import { startProvisioner } from './provisioner';
 import { CLUSTERS, E2eContext } from './suite';
 
 const PROJECT = 'k8s-stack';
+
+/** The `config` values of the repository's Pulumi.yaml, as stack config (the inline program has its own project settings). */
+function projectConfig(root: string): Record<string, { value: string }> {
+  const project = parse(fs.readFileSync(path.join(root, 'Pulumi.yaml'), 'utf8')) as { config?: Record<string, { value?: unknown }> };
+  return Object.fromEntries(Object.entries(project.config ?? {}).map(([k, v]) => [k, { value: typeof v?.value === 'string' ? v.value : JSON.stringify(v?.value) }]));
+}
 
 /** The resources an engine run touched, by operation (`same` left out). */
 function changes(events: EngineEvent[]): Map<string, string[]> {
@@ -97,6 +104,8 @@ export async function pulumiScenario(ctx: E2eContext): Promise<void> {
         'k8s-stack:dbPassword': { value: password, secret: true },
         'k8s-stack:tlsCert': { value: tlsCert, secret: true },
         'k8s-stack:tlsKey': { value: tlsKey, secret: true },
+        // As Pulumi.yaml sets it for the CLI program: a Kubernetes object on a default provider fails.
+        ...projectConfig(ctx.root),
       });
     });
     if (!ready || !stack) {
