@@ -33,8 +33,11 @@ export function binaryNames(name: ToolName): string[] {
   return tool.packages.map((p) => (BINARY_NAMES[name]?.[p] ?? path.posix.basename(p)) + (BINARY_SUFFIX[name] ?? ''));
 }
 
+let go: string | undefined;
+/** The machine's Go version (part of the cache key), asked once per process. */
 function goVersion(): string {
-  return execFileSync('go', ['env', 'GOVERSION'], { encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local' } }).trim();
+  go ??= execFileSync('go', ['env', 'GOVERSION'], { encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local' } }).trim();
+  return go;
 }
 
 /** The cache folder for exactly these pins, this recipe and this machine's Go. */

@@ -2,8 +2,8 @@
 export const MANAGED_BY = 'cdk8s';
 
 /**
- * `policy.k8s-stack.io/waive.<rule-id>: "<reason>"` on an object waives that policy rule for that
- * object (NodeAgent writes them from `policyWaivers`; the policy engine reads them).
+ * `policy.k8s-stack.io/waive.<rule-id>`: the annotation waivers once used. The policy engine refuses
+ * it wherever it appears: waivers live in the environment's `waivers` list.
  */
 export const POLICY_WAIVER_PREFIX = 'policy.k8s-stack.io/waive.';
 

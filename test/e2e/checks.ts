@@ -9,7 +9,8 @@ import { KubeClient, KubeObject } from './kube';
 type Conditions = Array<{ type: string; status: string; reason?: string; message?: string }>;
 
 const conditionTrue = (o: KubeObject, type: string) => ((o.status?.conditions ?? []) as Conditions).some((c) => c.type === type && c.status === 'True');
-const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+/** A status count, 0 when the controller has not written it yet. */
+export const num = (v: unknown) => (typeof v === 'number' ? v : 0);
 
 /** Every Deployment Available and rolled out, every StatefulSet ready, every DaemonSet ready on all its nodes. */
 export async function workloadProblems(client: KubeClient, namespaces: readonly string[]): Promise<string[]> {
@@ -83,13 +84,4 @@ export function nodesAdmitting(nodes: readonly KubeObject[], tolerations: readon
     .every((t) => tolerations.some((tol) => tolerates(tol, t))))
     .map((n) => n.metadata.name)
     .sort();
-}
-
-/** Kubernetes quantities as numbers (cpu in cores, bytes for memory and storage, counts as is). */
-export function quantity(q: string): number {
-  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(q);
-  if (!m) throw new Error(`not a quantity: ${q}`);
-  const units: Record<string, number> = { '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
-  if (!(m[2] in units)) throw new Error(`unknown unit in quantity ${q}`);
-  return Number(m[1]) * units[m[2]];
 }

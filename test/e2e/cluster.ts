@@ -190,8 +190,9 @@ export async function up(opts: ClusterOptions): Promise<ClusterState> {
   const dir = path.join(clustersDir(), name);
   // Up, or being started by another process right now: its pids are recorded before anything runs.
   const pidsFile = path.join(dir, 'pids.json');
-  const recorded = readState(name)?.processes ?? (fs.existsSync(pidsFile) ? (JSON.parse(fs.readFileSync(pidsFile, 'utf8')) as ProcessRecord[]) : []);
-  if (readState(name) || recorded.some((p) => alive(p.pid))) throw new Error(`cluster "${name}" is already up (${dir}); run "npm run cluster -- down${name === 'k8s-stack' ? '' : ` --name ${name}`}" first`);
+  const existing = readState(name);
+  const recorded = existing?.processes ?? (fs.existsSync(pidsFile) ? (JSON.parse(fs.readFileSync(pidsFile, 'utf8')) as ProcessRecord[]) : []);
+  if (existing || recorded.some((p) => alive(p.pid))) throw new Error(`cluster "${name}" is already up (${dir}); run "npm run cluster -- down${name === 'k8s-stack' ? '' : ` --name ${name}`}" first`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
 

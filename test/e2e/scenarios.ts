@@ -13,7 +13,8 @@ import { AppConfig } from '../../constructs/configuration';
 import { NodePool, NodePoolSpec, Toleration } from '../../constructs/node-pool';
 import { ENVIRONMENTS, EnvironmentValues, loadEnvironment } from '../../environments';
 import { GKE_REGULAR_VERSION, KUBERNETES_VERSION } from '../../toolchain/pins';
-import { livePods, nodesAdmitting, quantity, recentWarnings, workloadProblems } from './checks';
+import { parseQuantity } from '../../constructs/lib/validate';
+import { livePods, nodesAdmitting, num, recentWarnings, workloadProblems } from './checks';
 import { ClusterState, ZONE_LABEL, down, up } from './cluster';
 import { CommandResult, KubeClient, KubeObject, kubectl, kubectlOk, runTool, sleep, waitFor } from './kube';
 import { startProvisioner } from './provisioner';
@@ -102,7 +103,6 @@ function applyAsReadme(ctx: E2eContext, state: ClusterState, values: Environment
   clean(kubectl(ctx.bin, kc, ['apply', '-f', dir]), `kubectl apply -f dist/${values.name}`);
 }
 
-const num = (v: unknown) => (typeof v === 'number' ? v : 0);
 const ownerKind = (p: KubeObject) => p.metadata.ownerReferences?.[0]?.kind;
 const nodeOf = (p: KubeObject) => String((p.spec as { nodeName?: string }).nodeName ?? '');
 
@@ -200,8 +200,8 @@ export async function convergeScenario(
               const { hard = {}, used = {} } = (q.status ?? {}) as { hard?: Record<string, string>; used?: Record<string, string> };
               if (Object.keys(hard).length === 0) throw new Error(`ResourceQuota ${ns}/${q.metadata.name} has no status yet`);
               for (const [k, limit] of Object.entries(hard)) {
-                if (quantity(used[k] ?? '0') > quantity(limit)) throw new Error(`ResourceQuota ${ns}/${q.metadata.name}: ${k} used ${used[k]} exceeds ${limit}`);
-                if (k === 'pods' || k === 'count/pods') counted += quantity(used[k] ?? '0');
+                if (parseQuantity(used[k] ?? '0') > parseQuantity(limit)) throw new Error(`ResourceQuota ${ns}/${q.metadata.name}: ${k} used ${used[k]} exceeds ${limit}`);
+                if (k === 'pods' || k === 'count/pods') counted += parseQuantity(used[k] ?? '0');
               }
             }
           }

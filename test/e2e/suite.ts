@@ -24,27 +24,23 @@ export class Suite {
 
   /** Runs one step that produces something; returns it, or undefined when the step failed. */
   public async value<T>(name: string, fn: () => Promise<T> | T): Promise<T | undefined> {
-    const t0 = Date.now();
-    try {
-      const value = await fn();
-      this.record(name, true, t0);
-      return value;
-    } catch (e) {
-      this.record(name, false, t0, (e as Error).message ?? String(e));
-      return undefined;
-    }
+    return (await this.run(name, fn)).value;
   }
 
   /** Runs one step; returns whether it passed. */
   public async step(name: string, fn: () => Promise<unknown> | unknown): Promise<boolean> {
+    return (await this.run(name, fn)).ok;
+  }
+
+  private async run<T>(name: string, fn: () => Promise<T> | T): Promise<{ ok: boolean; value?: T }> {
     const t0 = Date.now();
     try {
-      await fn();
+      const value = await fn();
       this.record(name, true, t0);
-      return true;
+      return { ok: true, value };
     } catch (e) {
       this.record(name, false, t0, (e as Error).message ?? String(e));
-      return false;
+      return { ok: false };
     }
   }
 
