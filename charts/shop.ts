@@ -10,8 +10,10 @@ import { PriorityClasses } from '../constructs/priority-classes';
 import { ScheduledJob } from '../constructs/scheduled-job';
 import { StatefulService } from '../constructs/stateful-service';
 import { Claim, StorageClass } from '../constructs/storage';
+import { GOOGLE_LOAD_BALANCER_RANGES, HttpsGateway } from '../constructs/https-gateway';
 import { TlsIngress } from '../constructs/tls-ingress';
 import { WebService } from '../constructs/web-service';
+import { gatewayNames } from '../environments/edge';
 import type { EnvironmentValues } from '../environments/schema';
 import { fluentBitConfig, nginxConfig } from './files';
 
@@ -159,6 +161,8 @@ export class ShopChart extends Chart {
         scaleDown: { stabilizationWindowSeconds: 300, percentPerPeriod: 50, periodSeconds: 60 },
       }),
       service: { ports: [{ name: 'http', port: PORTS.api, targetPort: 'http' }] },
+      // podinfo serves Prometheus metrics on its http port.
+      ...(v.monitoring.enabled ? { metrics: { port: 'http', path: '/metrics', interval: v.monitoring.scrapeInterval } } : {}),
       config: [
         { source: apiConfig, as: 'envFrom' },
         { source: dbSecret, as: 'env', env: { DATABASE_NAME: 'database', DATABASE_USER: 'username', DATABASE_PASSWORD: 'password' } },
@@ -269,21 +273,38 @@ export class ShopChart extends Chart {
       }],
     });
 
-    // TLS Ingress: the Secret is created at deploy time (Pulumi or cert-manager), never written here.
-    new TlsIngress(this, 'ingress', {
-      ...identity('web', 'frontend'),
-      ingressName: 'shop',
-      ingressClassName: v.ingress.className,
-      rules: [{ host: v.ingress.host, paths: [{ path: '/', pathType: 'Prefix', service: web.service!, servicePort: 'http' }] }],
-      tls: { secretName: v.ingress.tls.secretName, hosts: [v.ingress.host] },
-      certManager: v.ingress.tls.source === 'cert-manager' ? { clusterIssuer: v.ingress.tls.clusterIssuer! } : undefined,
-      annotations: { 'nginx.ingress.kubernetes.io/ssl-redirect': 'true', 'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true' },
-    });
-
-    // The real flows, and nothing else: ingress controller → web → api → db, backup → db, DNS.
+    // The edge. On minikube: the notes' TLS Ingress, its Secret created at deploy time (Pulumi or
+    // cert-manager), never written here. On GKE: the built-in Gateway controller, with the
+    // certificate map and reserved address the stack creates (infra/gke-edge.ts).
     const sel = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': `${app}-${name}` });
     namespace.allowDns();
-    namespace.allowFromIngressController({ to: web.identity.selector, ports: [PORTS.web], controllerNamespace: v.guardrails.ingressControllerNamespace });
+    if (v.ingress.edge === 'gke-gateway') {
+      const names = gatewayNames(v);
+      new HttpsGateway(this, 'gateway', {
+        ...identity('web', 'frontend'),
+        gatewayName: 'shop',
+        gatewayClassName: v.ingress.className,
+        host: v.ingress.host,
+        backend: { service: web.service!, port: 'http' },
+        tls: { certificateMap: names.certificateMap },
+        addressName: names.address,
+      });
+      // Google's load balancers reach the pods directly (container-native, through NEGs), from
+      // their proxy and health-check ranges; nothing else from outside the cluster does.
+      namespace.allowIngressFromCidr({ name: 'load-balancer-to-web', to: web.identity.selector, cidrs: [...GOOGLE_LOAD_BALANCER_RANGES], ports: [PORTS.web] });
+    } else {
+      new TlsIngress(this, 'ingress', {
+        ...identity('web', 'frontend'),
+        ingressName: 'shop',
+        ingressClassName: v.ingress.className,
+        rules: [{ host: v.ingress.host, paths: [{ path: '/', pathType: 'Prefix', service: web.service!, servicePort: 'http' }] }],
+        tls: { secretName: v.ingress.tls.secretName!, hosts: [v.ingress.host] },
+        certManager: v.ingress.tls.source === 'cert-manager' ? { clusterIssuer: v.ingress.tls.clusterIssuer! } : undefined,
+        annotations: { 'nginx.ingress.kubernetes.io/ssl-redirect': 'true', 'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true' },
+      });
+      // The real flows, and nothing else: ingress controller → web → api → db, backup → db, DNS.
+      namespace.allowFromIngressController({ to: web.identity.selector, ports: [PORTS.web], controllerNamespace: v.guardrails.ingressControllerNamespace });
+    }
     if (v.ingress.tls.source === 'cert-manager') {
       // cert-manager answers ACME HTTP-01 challenges from solver pods in this namespace, reached
       // through the same ingress controller; without this, default-deny stalls every issuance.
@@ -293,6 +314,13 @@ export class ShopChart extends Chart {
       });
       const solverReason = 'the ACME solver pods it admits exist only while cert-manager answers a challenge';
       addLintWaivers(this, solver, { kubeScore: { 'networkpolicy-targets-pod': solverReason }, kubeLinter: { 'dangling-networkpolicy': solverReason } });
+    }
+    if (v.monitoring.enabled) {
+      // Prometheus (kube-prometheus-stack, installed by the stack) scrapes the api's /metrics.
+      namespace.allowFromIngressController({
+        name: 'prometheus-to-api', to: api.identity.selector, ports: [PORTS.api],
+        controllerNamespace: v.monitoring.namespace, controllerSelector: { 'app.kubernetes.io/name': 'prometheus' },
+      });
     }
     namespace.allowFlow({ name: 'web-to-api', from: web.identity.selector, to: api.identity.selector, ports: [PORTS.api] });
     namespace.allowFlow({ name: 'api-to-db', from: api.identity.selector, to: db.identity.selector, ports: [PORTS.db] });

@@ -286,6 +286,22 @@ export class GuardedNamespace extends Construct {
     return this.policy(field, `allow-${flow.name}`, from, { policyTypes: ['Egress'], egress: [{ to: flow.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports }] });
   }
 
+  /**
+   * Lets networks outside the cluster reach the `to` pods, as the policy `allow-<name>`: a cloud
+   * load balancer's proxies and health checks, e.g. GOOGLE_LOAD_BALANCER_RANGES for GKE's Gateway.
+   */
+  public allowIngressFromCidr(flow: { readonly name: string; readonly to: Record<string, string>; readonly cidrs: string[]; readonly ports: PolicyPort[] }): k8s.KubeNetworkPolicy {
+    const field = `allowIngressFromCidr(${flow.name})`;
+    const to = this.selector(`${field}.to`, flow.to);
+    if (flow.cidrs.length === 0) invalid(this, `${field}.cidrs`, flow.cidrs, 'is empty', 'list the source networks, e.g. ["35.191.0.0/16", "130.211.0.0/22"]');
+    flow.cidrs.forEach((c, i) => {
+      check(this, `${field}.cidrs[${i}]`, c, cidrProblem(c));
+      if (c.endsWith('/0')) invalid(this, `${field}.cidrs[${i}]`, c, 'admits the whole internet', 'list the load balancer or client ranges that need the pods');
+    });
+    const ports = this.ports(`${field}.ports`, flow.ports);
+    return this.policy(field, `allow-${flow.name}`, to, { policyTypes: ['Ingress'], ingress: [{ from: flow.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports }] });
+  }
+
   /** One NetworkPolicy named `name`, whose id is its name; `field` is the call that asked for it. */
   private policy(field: string, name: string, podSelector: k8s.LabelSelector, spec: Omit<k8s.NetworkPolicySpec, 'podSelector'>): k8s.KubeNetworkPolicy {
     check(this, `${field}.name`, name, dns1123SubdomainProblem(name));

@@ -5,6 +5,7 @@ import { ServiceAccess, WorkloadAccountProps, workloadAccount } from './access';
 import { Autoscaler, AutoscalingProps } from './autoscaler';
 import { DisruptionBudget, PodCount, podsOf } from './disruption-budget';
 import { invalid } from './lib/errors';
+import { standardLabels } from './lib/labels';
 import { patchAdd } from './lib/patch';
 import { check, dns1123LabelProblem, intProblem } from './lib/validate';
 import { NetworkService, ServiceKind, ServicePortSpec } from './services';
@@ -44,6 +45,22 @@ export interface WebServiceProps extends WorkloadAccountProps, PodProps {
    * @default - maxUnavailable 1 when there are at least 2 replicas, none for a single replica
    */
   readonly disruptionBudget?: { readonly minAvailable?: PodCount; readonly maxUnavailable?: PodCount } | false;
+  /**
+   * Have Prometheus scrape the pods: a ServiceMonitor (monitoring.coreos.com/v1, the Prometheus
+   * Operator's, as kube-prometheus-stack installs it) for the named Service port.
+   * @default - not scraped
+   */
+  readonly metrics?: MetricsEndpoint;
+}
+
+/** Where a workload serves Prometheus metrics. */
+export interface MetricsEndpoint {
+  /** A port of the Service, by name. */
+  readonly port: string;
+  /** @default "/metrics" */
+  readonly path?: string;
+  /** Scrape interval, e.g. "30s". @default - Prometheus's own */
+  readonly interval?: string;
 }
 
 /**
@@ -59,6 +76,8 @@ export class WebService extends Construct {
   public readonly disruptionBudget?: DisruptionBudget;
   public readonly access?: ServiceAccess;
   public readonly identity: PodIdentity;
+  /** The ServiceMonitor, with `metrics`. */
+  public readonly monitor?: ApiObject;
 
   public constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
@@ -122,6 +141,23 @@ export class WebService extends Construct {
       checkServiceTargets(this, 'service', ports, props.containers);
       this.service = new NetworkService(this, 'Service', {
         ...props, serviceName: props.name, namespace: props.namespace, kind: props.service?.kind, selector: this.identity.selector, ports,
+      });
+    }
+    if (props.metrics) {
+      const m = props.metrics;
+      if (!this.service) invalid(this, 'metrics', m, 'is set with service: false, and Prometheus scrapes through the Service', 'keep the Service, or leave metrics out');
+      if (!this.service.ports.some((p) => p.name === m.port)) invalid(this, 'metrics.port', m.port, `is not a named port of Service "${this.service.serviceName}"`, `use one of ${this.service.ports.filter((p) => p.name).map((p) => `"${p.name}"`).join(', ') || '(none: name the Service ports)'}`);
+      const path = m.path ?? '/metrics';
+      if (!path.startsWith('/')) invalid(this, 'metrics.path', path, 'is not an absolute path', `start it with "/", e.g. "/${path}"`);
+      if (m.interval !== undefined && !/^\d+(ms|s|m|h)$/.test(m.interval)) invalid(this, 'metrics.interval', m.interval, 'is not a Prometheus duration', 'use e.g. "30s" or "1m"');
+      this.monitor = new ApiObject(this, 'Monitor', {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'ServiceMonitor',
+        metadata: { name: props.name, ...(props.namespace ? { namespace: props.namespace } : {}), labels: standardLabels(props) },
+        spec: {
+          selector: { matchLabels: { ...this.identity.selector } },
+          endpoints: [{ port: m.port, path, ...(m.interval ? { interval: m.interval } : {}) }],
+        },
       });
     }
     if (props.autoscaling) {

@@ -87,4 +87,6 @@ export const base: Omit<EnvironmentValues, 'name' | 'production' | 'namespace' |
     image: { repository: 'fluent/fluent-bit', tag: '3.1.9' },
     resources: { cpu: { request: '50m', limit: '200m' }, memory: { request: '64Mi', limit: '128Mi' } },
   },
+  // Off by default: Prometheus and Grafana want more than a small local cluster has to spare.
+  monitoring: { enabled: false, namespace: 'monitoring', scrapeInterval: '30s' },
 };

@@ -59,6 +59,8 @@ export const dev: Overlay = {
   backup: { schedule: '*/30 * * * *', storageSize: '2Gi' },
   ingress: {
     host: 'shop.dev.example.test',
+    // The notes' Ingress with its TLS Secret, served by minikube's ingress addon.
+    edge: 'ingress',
     className: 'nginx',
     tls: { source: 'self-signed', secretName: 'shop-tls' },
   },

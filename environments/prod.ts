@@ -21,6 +21,8 @@ export const prod: Overlay = {
     gke: {
       name: 'shop-prod', region: 'asia-northeast1', zone: 'asia-northeast1-a', releaseChannel: 'STABLE',
       nodeCidr: '10.40.0.0/20', podsCidr: '10.44.0.0/14', servicesCidr: '10.48.0.0/20', masterCidr: '172.16.0.32/28',
+      // Upgrades and repairs only on weekend nights in Japan (02:00-08:00 JST).
+      maintenanceWindow: { days: ['SA', 'SU'], startUtc: '17:00', hours: 6 },
     },
   },
   nodePools: [
@@ -50,6 +52,7 @@ export const prod: Overlay = {
     limits: { pvcMaxStorage: '500Gi' },
   },
   web: {
+    image: { repository: 'docker.io/nginxinc/nginx-unprivileged' },
     autoscaling: { minReplicas: 3, maxReplicas: 10, cpuUtilization: 65 },
     resources: { cpu: { request: '250m', limit: '1' }, memory: { request: '128Mi', limit: '256Mi' } },
     maxUnavailable: '25%',
@@ -62,13 +65,20 @@ export const prod: Overlay = {
     logLevel: 'warn',
   },
   database: {
+    image: { repository: 'docker.io/library/postgres' },
     storageSize: '100Gi',
     resources: { cpu: { request: '2', limit: '2' }, memory: { request: '4Gi', limit: '4Gi' } },
   },
   backup: { schedule: '0 3 * * *', storageSize: '200Gi', nodePool: 'batch' },
+  monitoring: { enabled: true, scrapeInterval: '15s' },
+  // Binary Authorization admits images by the name as written: Docker Hub images name their registry.
+  logging: { image: { repository: 'docker.io/fluent/fluent-bit' } },
   ingress: {
     host: 'shop.example.com',
-    className: 'nginx',
-    tls: { source: 'cert-manager', secretName: 'shop-tls', clusterIssuer: 'letsencrypt-prod' },
+    // GKE's built-in Gateway controller (a global external Application Load Balancer) with a
+    // Google-managed certificate and a reserved address, all created and deleted by the stack.
+    edge: 'gke-gateway',
+    className: 'gke-l7-global-external-managed',
+    tls: { source: 'google-managed' },
   },
 };

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { TAINT_EFFECTS } from '../constructs/node-pool';
+
+/** The longest GKE pool name: GKE allows 40 characters, and the pool's namePrefix adds "-" and a 26-character suffix. */
+export const MAX_GKE_POOL_NAME = 13;
 import {
   Problem, cidrProblem, cronProblem, dns1123LabelProblem, parseQuantity, dns1123SubdomainProblem, hostnameProblem, imageProblem, labelKeyProblem,
   labelValueProblem, quantityProblem, registryOf, timeZoneProblem,
@@ -133,6 +136,19 @@ const clusterSchema = z.strictObject({
     podsCidr: cidr,
     servicesCidr: cidr,
     masterCidr: cidr,
+    /**
+     * When GKE may upgrade and repair nodes: weekly on `days`, from `startUtc` for `hours`. GKE
+     * requires occurrences of at least 4 hours and 48 hours in any 32 days.
+     */
+    maintenanceWindow: z.strictObject({
+      days: z.array(z.enum(['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'])).min(1),
+      startUtc: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'is not a UTC time of day such as "17:00"'),
+      hours: z.number().int().min(4, 'is under the 4 hours GKE requires of each occurrence; use 4 or more').max(24),
+    }).superRefine((w, ctx) => {
+      // 32 days hold at least four of each weekday.
+      if (new Set(w.days).size !== w.days.length) ctx.addIssue({ code: 'custom', path: ['days'], message: 'names a day twice; list each day once' });
+      else if (w.days.length * w.hours * 4 < 48) ctx.addIssue({ code: 'custom', path: ['hours'], message: `gives ${w.days.length * w.hours * 4} hours in 32 days, under the 48 GKE requires; add days or hours` });
+    }),
   }).optional(),
 }).superRefine((v, ctx) => {
   if (v.kind === 'gke' && !v.gke) ctx.addIssue({ code: 'custom', path: ['gke'], message: 'is missing for a gke cluster; add region, zone, release channel and CIDRs' });
@@ -241,13 +257,34 @@ export const environmentSchema = z.strictObject({
   }),
   ingress: z.strictObject({
     host: rule(hostnameProblem),
+    /**
+     * What serves HTTPS at the host: an Ingress for the cluster's ingress controller (minikube's
+     * ingress addon), or GKE's built-in Gateway controller with a Google-managed certificate and a
+     * reserved address, both created by the stack.
+     */
+    edge: z.enum(['ingress', 'gke-gateway']),
+    /** The IngressClass (edge "ingress") or GatewayClass (edge "gke-gateway"). */
     className: subdomain,
     tls: z.strictObject({
-      /** Where the certificate comes from: a self-signed one Pulumi makes, secret config, or cert-manager. */
-      source: z.enum(['self-signed', 'secret-config', 'cert-manager']),
-      secretName: subdomain,
+      /**
+       * Where the certificate comes from: a self-signed one Pulumi makes, secret config, cert-manager
+       * (each into the Secret `secretName`), or Google Certificate Manager (edge "gke-gateway").
+       */
+      source: z.enum(['self-signed', 'secret-config', 'cert-manager', 'google-managed']),
+      secretName: subdomain.optional(),
       clusterIssuer: subdomain.optional(),
     }),
+  }),
+  /**
+   * Prometheus and Grafana (kube-prometheus-stack, installed by the stack) scraping the workloads
+   * that expose metrics through ServiceMonitors the constructs emit.
+   */
+  monitoring: z.strictObject({
+    enabled: z.boolean(),
+    /** The namespace of Prometheus and Grafana, admitted to the metrics ports. */
+    namespace: label,
+    /** How often Prometheus scrapes, e.g. "30s". */
+    scrapeInterval: z.string().regex(/^\d+(s|m)$/, 'is not a Prometheus duration such as "30s" or "1m"'),
   }),
   logging: z.strictObject({
     image: imageSchema,
@@ -260,7 +297,12 @@ export const environmentSchema = z.strictObject({
   allowedRegistries: z.array(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/, 'is not a registry host; use e.g. "ghcr.io" or "docker.io"')).min(1),
 }).superRefine((v, ctx) => {
   for (const key of ['web', 'api', 'database', 'logging'] as const) {
-    const registry = registryOf(v[key].image.repository);
+    const repository = v[key].image.repository;
+    if (v.production && v.cluster.kind === 'gke' && !/^[^/]*[.:][^/]*\//.test(repository)) {
+      // prod enforces Binary Authorization, which matches `<registry>/**` against the name as written.
+      ctx.addIssue({ code: 'custom', path: [key, 'image', 'repository'], message: `names no registry, and production enforces Binary Authorization on the name as written; write it in full, e.g. "docker.io/${repository.includes('/') ? repository : `library/${repository}`}"` });
+    }
+    const registry = registryOf(repository);
     if (!v.allowedRegistries.includes(registry)) {
       ctx.addIssue({ code: 'custom', path: [key, 'image', 'repository'], message: `comes from registry "${registry}", which is not in allowedRegistries (${v.allowedRegistries.join(', ')}); use an image from one of those, or add the registry to allowedRegistries once it is reviewed` });
     }
@@ -280,6 +322,21 @@ export const environmentSchema = z.strictObject({
   ];
   for (const [path, name] of prios) {
     if (!tiers.has(name)) ctx.addIssue({ code: 'custom', path, message: `names no priority tier of this environment; use one of: ${[...tiers].join(', ')}` });
+  }
+  const { edge, tls } = v.ingress;
+  if (edge === 'gke-gateway' && v.cluster.kind !== 'gke') ctx.addIssue({ code: 'custom', path: ['ingress', 'edge'], message: `needs a GKE cluster, and this one is ${v.cluster.kind}; use "ingress" with the cluster's ingress controller` });
+  if ((edge === 'gke-gateway') !== (tls.source === 'google-managed')) {
+    ctx.addIssue({ code: 'custom', path: ['ingress', 'tls', 'source'], message: edge === 'gke-gateway' ? 'must be "google-managed" with the GKE Gateway edge (its certificate comes from Certificate Manager)' : 'is "google-managed", which only the "gke-gateway" edge serves; use self-signed, secret-config or cert-manager with an Ingress' });
+  } else if (tls.source === 'google-managed' && tls.secretName !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['ingress', 'tls', 'secretName'], message: 'is not used: a Google-managed certificate lives in Certificate Manager, not in a Secret; remove it' });
+  } else if (tls.source !== 'google-managed' && tls.secretName === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['ingress', 'tls', 'secretName'], message: 'is missing; name the kubernetes.io/tls Secret the Ingress serves, e.g. "shop-tls"' });
+  }
+  if (v.cluster.kind === 'gke') {
+    v.nodePools.forEach((p, i) => {
+      if (p.name.length > MAX_GKE_POOL_NAME) ctx.addIssue({ code: 'custom', path: ['nodePools', i, 'name'], message: `is ${p.name.length} characters; GKE pool names get a 26-character suffix within a 40-character limit, so use at most ${MAX_GKE_POOL_NAME}` });
+    });
+    if (v.cluster.gke && !v.cluster.gke.maintenanceWindow) ctx.addIssue({ code: 'custom', path: ['cluster', 'gke', 'maintenanceWindow'], message: 'is missing; without one GKE upgrades nodes at any hour, moving the database pod with them; add e.g. { days: ["SA", "SU"], startUtc: "17:00", hours: 6 }' });
   }
   if (v.ingress.tls.source === 'cert-manager' && !v.ingress.tls.clusterIssuer) {
     ctx.addIssue({ code: 'custom', path: ['ingress', 'tls', 'clusterIssuer'], message: 'is missing while the TLS source is cert-manager; name the ClusterIssuer, e.g. "letsencrypt-prod"' });

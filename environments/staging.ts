@@ -18,6 +18,8 @@ export const staging: Overlay = {
     gke: {
       name: 'shop-staging', region: 'asia-northeast1', zone: 'asia-northeast1-a', releaseChannel: 'REGULAR',
       nodeCidr: '10.20.0.0/20', podsCidr: '10.24.0.0/14', servicesCidr: '10.28.0.0/20', masterCidr: '172.16.0.16/28',
+      // Upgrades and repairs only on weekend nights in Japan (02:00-08:00 JST).
+      maintenanceWindow: { days: ['SA', 'SU'], startUtc: '17:00', hours: 6 },
     },
   },
   // Staging runs the next image versions before prod does.
@@ -25,9 +27,13 @@ export const staging: Overlay = {
   api: { image: { tag: '6.8.0' } },
   database: { storageSize: '20Gi' },
   backup: { schedule: '0 4 * * *' },
+  monitoring: { enabled: true },
   ingress: {
     host: 'shop.staging.example.com',
-    className: 'nginx',
-    tls: { source: 'cert-manager', secretName: 'shop-tls', clusterIssuer: 'letsencrypt-staging' },
+    // GKE's built-in Gateway controller (a global external Application Load Balancer) with a
+    // Google-managed certificate and a reserved address, all created and deleted by the stack.
+    edge: 'gke-gateway',
+    className: 'gke-l7-global-external-managed',
+    tls: { source: 'google-managed' },
   },
 };

@@ -14,9 +14,59 @@ export const PROTECTED_KINDS: ReadonlySet<string> = new Set(['Namespace', 'State
 /** The annotation that tells the Kubernetes provider not to wait for an object to become ready. */
 export const SKIP_AWAIT_ANNOTATION = 'pulumi.com/skipAwait';
 
-/** Whether an object belongs in the first group: namespaces and cluster-scoped objects. */
+/** Whether an object belongs in the first layer: namespaces and cluster-scoped objects. */
 export function isClusterLevel(o: KubeObject): boolean {
   return o.kind === 'Namespace' || CLUSTER_SCOPED_KINDS.has(o.kind);
+}
+
+/** What pods read at start: applied before the workloads, so a new pod never meets a missing or old one. */
+export const CONFIG_KINDS: ReadonlySet<string> = new Set(['ConfigMap', 'Secret']);
+
+/** What routes traffic in from outside: applied last, once its backends exist, and deleted first. */
+export const ROUTE_KINDS: ReadonlySet<string> = new Set(['Ingress', 'Gateway', 'HTTPRoute']);
+
+/** The apply layers of one deployment, in order; destroy goes in reverse. */
+export const LAYERS = ['cluster', 'config', 'workloads', 'routes'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+export function layerOf(o: KubeObject): Layer {
+  if (isClusterLevel(o)) return 'cluster';
+  if (CONFIG_KINDS.has(o.kind)) return 'config';
+  if (ROUTE_KINDS.has(o.kind)) return 'routes';
+  return 'workloads';
+}
+
+/**
+ * Fields the API server refuses to change that the Kubernetes provider does not know to be
+ * immutable (it knows StorageClass parameters and provisioner): a change replaces the object
+ * instead of failing as a rejected update.
+ */
+export const REPLACE_ON_CHANGES: Readonly<Record<string, readonly string[]>> = {
+  StorageClass: ['reclaimPolicy', 'volumeBindingMode'],
+  PriorityClass: ['value', 'preemptionPolicy'],
+};
+
+/**
+ * Fields left as they are on update. A StatefulSet's claim templates cannot change (the provider
+ * would replace the StatefulSet and resize nothing): a new storage size is applied to the existing
+ * claims instead (AppDeployment.claimResizes).
+ */
+export const IGNORE_CHANGES: Readonly<Record<string, readonly string[]>> = {
+  StatefulSet: ['spec.volumeClaimTemplates'],
+};
+
+/** The claims a StatefulSet's pods own, `<template>-<statefulset>-<ordinal>`, with the size the template asks for. */
+export function statefulSetClaims(o: KubeObject): Array<{ name: string; namespace: string; storage: string }> {
+  if (o.kind !== 'StatefulSet') return [];
+  const spec = o.spec as { replicas?: number; volumeClaimTemplates?: Array<{ metadata: { name: string }; spec: { resources?: { requests?: { storage?: string } } } }> };
+  const replicas = spec.replicas ?? 1;
+  const out: Array<{ name: string; namespace: string; storage: string }> = [];
+  for (const t of spec.volumeClaimTemplates ?? []) {
+    const storage = t.spec.resources?.requests?.storage;
+    if (storage === undefined) continue;
+    for (let i = 0; i < replicas; i++) out.push({ name: `${t.metadata.name}-${o.metadata.name}-${i}`, namespace: o.metadata.namespace ?? 'default', storage });
+  }
+  return out;
 }
 
 export interface AppDeploymentArgs {
@@ -26,17 +76,20 @@ export interface AppDeploymentArgs {
   readonly provider: k8s.Provider;
   /**
    * What the objects wait for on create and are deleted before on destroy: the node pools (GKE) or
-   * the node patches (minikube). This is what makes `pulumi destroy` remove Services of type
-   * LoadBalancer, and with them the cloud load balancers, while the cluster still runs.
+   * the node patches (minikube), and the add-ons whose CRDs the objects use. This is what makes
+   * `pulumi destroy` remove the routes, and with them the cloud load balancers, while the cluster
+   * still runs.
    */
   readonly dependsOn: readonly pulumi.Resource[];
+  /** What the routes also wait for: the edge's address and certificate (GKE). @default none */
+  readonly routesDependOn?: readonly pulumi.Resource[];
   /** The Secrets the manifests reference, created in the application namespace. */
   readonly secrets: AppSecretsArgs;
   /** Protect Namespaces, StatefulSets and PersistentVolumeClaims. @default false */
   readonly protectStatefulObjects?: boolean;
   /**
-   * Wait for Ingress objects to get an address. Off when no ingress controller is known to run
-   * (one installed after the cluster, as on GKE), so a deployment does not time out on it.
+   * Wait for Ingress objects to get an address. Off when no ingress controller is known to run, so
+   * a deployment does not time out on it.
    * @default true
    */
   readonly awaitIngress?: boolean;
@@ -44,14 +97,21 @@ export interface AppDeploymentArgs {
 
 /**
  * Deploys one environment's synthesized objects, each as its own Pulumi resource, through an
- * explicit provider: namespaces and cluster-scoped objects first, then the Secrets, then the
- * namespaced objects. Nothing is added or dropped: what `npm run synth` writes is what is applied,
- * plus the Secrets.
+ * explicit provider, in layers that each wait for the one before: namespaces and cluster-scoped
+ * objects; ConfigMaps and Secrets (the synthesized ones and those created here); workloads and
+ * everything else namespaced; routes. Destroy goes in reverse. Nothing is added or dropped: what
+ * `npm run synth` writes is what is applied, plus the Secrets and the claim resizes.
+ *
+ * Every object is replaced delete-first: names are fixed, so a create-first replacement would
+ * collide, and after a provider replacement (a new cluster) the old provider's delete would remove
+ * the object just created under the same name.
  */
 export class AppDeployment extends pulumi.ComponentResource {
-  public readonly clusterObjects: k8s.yaml.ConfigGroup;
+  /** One ConfigGroup per layer. */
+  public readonly layers: Readonly<Record<Layer, k8s.yaml.ConfigGroup>>;
   public readonly secrets: AppSecrets;
-  public readonly namespacedObjects: k8s.yaml.ConfigGroup;
+  /** A patch per StatefulSet claim carrying the template's size (PersistentVolumeClaim expansion). */
+  public readonly claimResizes: k8s.core.v1.PersistentVolumeClaimPatch[];
 
   public constructor(name: string, args: AppDeploymentArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('k8sstack:infra:AppDeployment', name, {}, opts);
@@ -67,29 +127,47 @@ export class AppDeployment extends pulumi.ComponentResource {
     // A JSON round trip, not structuredClone: the objects are plain JSON, and the copies must be
     // ordinary arrays and objects of this realm for the Pulumi serializer.
     const copy = (o: KubeObject): KubeObject => JSON.parse(JSON.stringify(o));
-    const clusterLevel = args.objects.filter(isClusterLevel).map(copy);
-    const namespaced = args.objects.filter((o) => !isClusterLevel(o)).map(copy);
 
     // Resource options per object, set on each child: ConfigGroup (v1) passes only `parent` down.
-    const options = (dependsOn: pulumi.Input<pulumi.Resource>[]) => (obj: KubeObject, o: pulumi.CustomResourceOptions) => {
+    const options = (dependsOn: pulumi.Input<pulumi.Resource[]>) => (obj: KubeObject, o: pulumi.CustomResourceOptions) => {
       o.dependsOn = dependsOn;
+      o.deleteBeforeReplace = true;
+      if (REPLACE_ON_CHANGES[obj.kind]) o.replaceOnChanges = [...REPLACE_ON_CHANGES[obj.kind]];
+      if (IGNORE_CHANGES[obj.kind]) o.ignoreChanges = [...IGNORE_CHANGES[obj.kind]];
       if (protect && PROTECTED_KINDS.has(obj.kind)) o.protect = true;
       if (!awaitIngress && obj.kind === 'Ingress') obj.metadata.annotations = { ...obj.metadata.annotations, [SKIP_AWAIT_ANNOTATION]: 'true' };
     };
+    const group = (layer: Layer, dependsOn: pulumi.Input<pulumi.Resource[]>) => new k8s.yaml.ConfigGroup(`${name}-${layer}`, {
+      objs: args.objects.filter((o) => layerOf(o) === layer).map(copy),
+      transformations: [options(dependsOn)],
+    }, { parent: this, provider: args.provider, dependsOn });
+    // A layer waits for every object of the layers before it, named one by one: depending on a
+    // ConfigGroup component only covers the children it had registered at that moment, and a
+    // group registers its objects asynchronously (the tests caught routes not waiting for them).
+    const objectsOf = (...groups: k8s.yaml.ConfigGroup[]) => groups.map((g) => g.resources.apply((r) => Object.values(r) as pulumi.Resource[]));
+    const all = (...parts: Array<pulumi.Input<pulumi.Resource[]>>): pulumi.Output<pulumi.Resource[]> => pulumi.all(parts).apply((p) => p.flat());
 
-    const first = [...args.dependsOn];
-    this.clusterObjects = new k8s.yaml.ConfigGroup(`${name}-cluster`, {
-      objs: clusterLevel,
-      transformations: [options(first)],
-    }, { parent: this, provider: args.provider, dependsOn: first });
+    const base = [...args.dependsOn];
+    const cluster = group('cluster', base);
+    const afterCluster = all(base, ...objectsOf(cluster));
+    this.secrets = new AppSecrets(name, args.secrets, { parent: this, provider: args.provider, dependsOn: afterCluster });
+    const config = group('config', afterCluster);
+    const afterConfig = all(afterCluster, ...objectsOf(config), this.secrets.secrets);
+    const workloads = group('workloads', afterConfig);
+    const routes = group('routes', all(afterConfig, ...objectsOf(workloads), [...(args.routesDependOn ?? [])]));
+    this.layers = { cluster, config, workloads, routes };
 
-    this.secrets = new AppSecrets(name, args.secrets, { parent: this, provider: args.provider, dependsOn: [this.clusterObjects] });
-
-    const second = [this.clusterObjects, this.secrets, ...args.dependsOn];
-    this.namespacedObjects = new k8s.yaml.ConfigGroup(`${name}-namespaced`, {
-      objs: namespaced,
-      transformations: [options(second)],
-    }, { parent: this, provider: args.provider, dependsOn: second });
+    this.claimResizes = args.objects.flatMap(statefulSetClaims).map((c) => new k8s.core.v1.PersistentVolumeClaimPatch(`${name}-claim-${c.namespace}-${c.name}`, {
+      metadata: { name: c.name, namespace: c.namespace },
+      spec: { resources: { requests: { storage: c.storage } } },
+    }, {
+      parent: this,
+      provider: args.provider,
+      // The StatefulSet is ready, so its claims exist: the patch only ever resizes one.
+      dependsOn: all(...objectsOf(workloads)),
+      // The claim is the data: removing this patch from the program leaves it, and its size, alone.
+      retainOnDelete: true,
+    }));
 
     this.registerOutputs({});
   }

@@ -10,7 +10,9 @@ export type TlsSecretSource =
   /** A certificate and key from secret stack config. */
   | { readonly source: 'secret-config'; readonly secretName: string; readonly cert: pulumi.Output<string>; readonly key: pulumi.Output<string> }
   /** cert-manager issues it into the Secret from the Ingress annotation; nothing is created here. */
-  | { readonly source: 'cert-manager' };
+  | { readonly source: 'cert-manager' }
+  /** Google Certificate Manager holds it for the GKE Gateway (gke-edge.ts); no Secret at all. */
+  | { readonly source: 'google-managed' };
 
 /** The keys of the database credentials Secret, as the chart reads them. */
 export const DB_CREDENTIAL_KEYS = ['username', 'password', 'database'] as const;
@@ -57,7 +59,7 @@ export class AppSecrets extends pulumi.ComponentResource {
     const child = { parent: this, ...(opts.dependsOn !== undefined ? { dependsOn: opts.dependsOn } : {}) };
     const secretOutputs = { additionalSecretOutputs: ['data', 'stringData'] };
 
-    if (args.tls.source !== 'cert-manager') {
+    if (args.tls.source === 'self-signed' || args.tls.source === 'secret-config') {
       const pem = args.tls.source === 'self-signed' ? this.selfSigned(name, args.tls.host) : { cert: args.tls.cert, key: args.tls.key };
       this.tlsSecret = new k8s.core.v1.Secret(`${name}-tls`, {
         metadata: { name: args.tls.secretName, namespace: args.namespace, labels },

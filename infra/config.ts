@@ -21,6 +21,7 @@ export const CONFIG_KEYS = {
   tlsCert: { kinds: ['minikube', 'gke'], secret: true },
   tlsKey: { kinds: ['minikube', 'gke'], secret: true },
   dbPassword: { kinds: ['minikube', 'gke'], secret: true },
+  grafanaAdminPassword: { kinds: ['minikube', 'gke'], secret: true },
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -49,6 +50,8 @@ export interface StackConfig {
   readonly tls?: { readonly cert: pulumi.Output<string>; readonly key: pulumi.Output<string> };
   /** The database password, as a Pulumi secret. @default - generated */
   readonly dbPassword?: pulumi.Output<string>;
+  /** Grafana's admin password (monitoring), as a Pulumi secret. @default - generated */
+  readonly grafanaAdminPassword?: pulumi.Output<string>;
 }
 
 /** The raw configuration of a stack: `namespace:key` to the string Pulumi holds, and which keys are secret. */
@@ -195,6 +198,14 @@ export function parseStackConfig(env: EnvironmentValues, raw: RawConfig): StackC
     else dbPassword = pulumi.secret(pw);
   }
 
+  let grafanaAdminPassword: pulumi.Output<string> | undefined;
+  const gpw = text('grafanaAdminPassword');
+  if (gpw !== undefined) {
+    if (!env.monitoring.enabled) fail(full('grafanaAdminPassword'), '(value not shown)', 'is not used: monitoring is off in this environment', `remove it with "pulumi config rm ${full('grafanaAdminPassword')}", or turn monitoring on`);
+    else if (gpw.length < MIN_DB_PASSWORD_LENGTH) fail(full('grafanaAdminPassword'), '(value not shown)', `is shorter than ${MIN_DB_PASSWORD_LENGTH} characters`, 'use a longer one, or remove the key to have one generated');
+    else grafanaAdminPassword = pulumi.secret(gpw);
+  }
+
   if (problems.length > 0) throw new StackConfigError(problems.join('\n'));
   return {
     ...(kind === 'gke' ? { gcpProject } : {}),
@@ -205,6 +216,7 @@ export function parseStackConfig(env: EnvironmentValues, raw: RawConfig): StackC
     ...(nodeNames !== undefined ? { nodeNames } : {}),
     ...(tls ? { tls } : {}),
     ...(dbPassword ? { dbPassword } : {}),
+    ...(grafanaAdminPassword ? { grafanaAdminPassword } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import * as gcp from '@pulumi/gcp';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { NodePool, TaintEffect } from '../constructs/node-pool';
+import { clusterProvider } from './cluster-provider';
 import { GkeNetwork } from './gke-network';
 import { gkeKubeconfig } from './kubeconfig';
 import { authorizedNetworkProblem } from './networks';
@@ -49,10 +50,22 @@ export interface GkeClusterArgs {
   readonly operatorEmail: string;
   /** GKE-side deletion protection. */
   readonly deletionProtection: boolean;
-  /** Only admit images the project's Binary Authorization policy allows. @default false */
-  readonly binaryAuthorization?: boolean;
+  /**
+   * Enforce Binary Authorization with a policy this component writes: images only from these
+   * registries (`<registry>/**`, matched against the name as written in the pod), Google's system
+   * images, nothing else. The policy is the project's singleton: give such a cluster its own project.
+   * @default - not enforced
+   */
+  readonly binaryAuthorization?: { readonly allowedRegistries: readonly string[] };
+  /**
+   * When GKE may upgrade and repair: weekly, on `days` (RRULE BYDAY, "SA"), from `startUtc` ("17:00")
+   * for `hours`. Without one, auto-upgrades move pods (the single database pod too) at any hour.
+   */
+  readonly maintenanceWindow: { readonly days: readonly string[]; readonly startUtc: string; readonly hours: number };
   /** Encrypt Secrets in etcd with a Cloud KMS key this component creates. @default false */
   readonly secretsEncryption?: boolean;
+  /** Run GKE's built-in Gateway API controller (the standard channel's CRDs and classes). @default false */
+  readonly gatewayApi?: boolean;
   /** Pulumi `protect` on the cluster and its key: no accidental replacement or deletion. @default false */
   readonly protect?: boolean;
 }
@@ -69,13 +82,15 @@ export class GkeCluster extends pulumi.ComponentResource {
   public readonly nodeServiceAccount: gcp.serviceaccount.Account;
   public readonly cluster: gcp.container.Cluster;
   public readonly nodePools: gcp.container.NodePool[];
-  /** Lets the control plane reach admission webhooks on the nodes (private clusters allow only 443 and 10250). */
-  public readonly webhookFirewall: gcp.compute.Firewall;
+  /** The project's Binary Authorization policy, when `binaryAuthorization` is set. */
+  public readonly binaryAuthorizationPolicy?: gcp.binaryauthorization.Policy;
   /** The key Secrets are encrypted with, when `secretsEncryption`. */
   public readonly secretsKey?: gcp.kms.CryptoKey;
   /** A kubeconfig using gke-gcloud-auth-plugin; a secret. */
   public readonly kubeconfig: pulumi.Output<string>;
   public readonly provider: k8s.Provider;
+  /** The uid of the cluster's kube-system namespace, the provider's identity (cluster-provider.ts). */
+  public readonly identity: pulumi.Output<string>;
   public readonly operatorBinding: k8s.rbac.v1.ClusterRoleBinding;
   /** What workloads must wait for (and be deleted before): the node pools. */
   public readonly readiness: pulumi.Resource[];
@@ -125,6 +140,18 @@ export class GkeCluster extends pulumi.ComponentResource {
       }, { parent: this });
     }
 
+    if (args.binaryAuthorization) {
+      // Deny by default; admit the reviewed registries and Google's own system images. Deleting
+      // it on destroy returns the project to its default policy (allow all).
+      this.binaryAuthorizationPolicy = new gcp.binaryauthorization.Policy(`${name}-images`, {
+        project,
+        globalPolicyEvaluationMode: 'ENABLE',
+        admissionWhitelistPatterns: args.binaryAuthorization.allowedRegistries.map((r) => ({ namePattern: `${r}/**` })),
+        defaultAdmissionRule: { evaluationMode: 'ALWAYS_DENY', enforcementMode: 'ENFORCED_BLOCK_AND_AUDIT_LOG' },
+      }, { parent: this, protect: args.protect ?? false });
+    }
+    const window = maintenanceWindow(args.maintenanceWindow);
+
     this.cluster = new gcp.container.Cluster(name, {
       name: args.name,
       project,
@@ -136,6 +163,16 @@ export class GkeCluster extends pulumi.ComponentResource {
       // Node pools are managed separately: the default one is created (the API needs one) and removed.
       removeDefaultNodePool: true,
       initialNodeCount: 1,
+      // The temporary default pool boots as the dedicated account too, never as the Compute Engine
+      // default account (project Editor), with the same hardening as the real pools.
+      nodeConfig: {
+        serviceAccount: this.nodeServiceAccount.email,
+        oauthScopes: [...NODE_OAUTH_SCOPES],
+        workloadMetadataConfig: { mode: 'GKE_METADATA' },
+        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+        metadata: { 'disable-legacy-endpoints': 'true' },
+      },
+      maintenancePolicy: { recurringWindow: window },
       releaseChannel: { channel: args.releaseChannel },
       workloadIdentityConfig: { workloadPool: `${project}.svc.id.goog` },
       privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: false, masterIpv4CidrBlock: args.masterCidr },
@@ -154,33 +191,25 @@ export class GkeCluster extends pulumi.ComponentResource {
         // The StorageClass provisioner pd.csi.storage.gke.io.
         gcePersistentDiskCsiDriverConfig: { enabled: true },
       },
+      ...(args.gatewayApi ? { gatewayApiConfig: { channel: 'CHANNEL_STANDARD' } } : {}),
       deletionProtection: args.deletionProtection,
-      ...(args.binaryAuthorization ? { binaryAuthorization: { evaluationMode: 'PROJECT_SINGLETON_POLICY_ENFORCE' } } : {}),
+      ...(this.binaryAuthorizationPolicy ? { binaryAuthorization: { evaluationMode: 'PROJECT_SINGLETON_POLICY_ENFORCE' } } : {}),
       ...(this.secretsKey ? { databaseEncryption: { state: 'ENCRYPTED', keyName: this.secretsKey.id } } : {}),
     }, {
       parent: this,
       protect: args.protect ?? false,
-      // The GKE service agent must be able to use the key before the cluster is created with it.
-      dependsOn: encryptionGrant ? [encryptionGrant] : [],
+      // The GKE service agent must be able to use the key before the cluster is created with it;
+      // the default pool's nodes boot with their account's roles; the policy is in place first.
+      dependsOn: [...(encryptionGrant ? [encryptionGrant] : []), ...nodeRoles, ...(this.binaryAuthorizationPolicy ? [this.binaryAuthorizationPolicy] : [])],
+      // nodeConfig describes only the default pool, removed right after creation: a later change
+      // must not replace the cluster.
+      ignoreChanges: ['nodeConfig'],
     });
 
-    // A private control plane reaches nodes only on 443 and 10250. ingress-nginx serves its
-    // validating webhook on 8443 with failurePolicy Fail: without this rule every Ingress write,
-    // cert-manager's ACME solver Ingresses included, times out.
-    this.webhookFirewall = new gcp.compute.Firewall(`${name}-webhooks`, {
-      name: `${args.name}-master-webhooks`,
-      project,
-      network: this.network.network.id,
-      direction: 'INGRESS',
-      sourceRanges: [args.masterCidr],
-      allows: [{ protocol: 'tcp', ports: ['8443'] }],
-      targetServiceAccounts: [this.nodeServiceAccount.email],
-      description: 'GKE control plane to admission webhooks on the nodes (ingress-nginx)',
-    }, { parent: this });
-
     this.nodePools = args.nodePools.map((pool) => new gcp.container.NodePool(`${name}-${pool.name}`, {
-      // A generated suffix lets a replacement (a new machine type) come up before the old pool is
-      // drained and deleted; workloads select pools by the k8s-stack.io/pool label, never by name.
+      // A generated suffix lets a replacement (a new disk size or type, spot, taints) come up
+      // before the old pool is drained and deleted; workloads select pools by the k8s-stack.io/pool
+      // label, never by name. The suffix is 26 characters: pool names are at most 13 (MAX_GKE_POOL_NAME).
       namePrefix: `${pool.name}-`,
       project,
       location: args.zone,
@@ -218,7 +247,10 @@ export class GkeCluster extends pulumi.ComponentResource {
     this.kubeconfig = pulumi.secret(pulumi.all([this.cluster.endpoint, this.cluster.masterAuth]).apply(
       ([endpoint, auth]) => gkeKubeconfig(context, endpoint, auth.clusterCaCertificate ?? ''),
     ));
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this });
+    // Keyed on the cluster, not the kubeconfig: a CA or endpoint rotation is an update.
+    const target = clusterProvider(`${name}-k8s`, { connection: { kubeconfig: this.kubeconfig }, ready: this.cluster.endpoint }, this);
+    this.provider = target.provider;
+    this.identity = target.identity;
 
     // The notes: kubectl create clusterrolebinding iam-cluster-admin-binding --clusterrole=cluster-admin --user=<operator>
     this.operatorBinding = new k8s.rbac.v1.ClusterRoleBinding(`${name}-operator`, {
@@ -229,4 +261,17 @@ export class GkeCluster extends pulumi.ComponentResource {
 
     this.registerOutputs({ clusterName: this.cluster.name, endpoint: this.cluster.endpoint, kubeconfig: this.kubeconfig });
   }
+}
+
+/**
+ * A weekly GKE maintenance window as the API takes it: a first occurrence (any past date; only the
+ * times and the recurrence count) and an RRULE. GKE requires 48 hours of availability in any 32
+ * days, in occurrences of at least 4 hours; the schema checks both.
+ */
+export function maintenanceWindow(w: { readonly days: readonly string[]; readonly startUtc: string; readonly hours: number }): { startTime: string; endTime: string; recurrence: string } {
+  const [h, m] = w.startUtc.split(':').map(Number);
+  const start = new Date(Date.UTC(2024, 0, 6, h, m));
+  const end = new Date(start.getTime() + w.hours * 3600_000);
+  const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z');
+  return { startTime: iso(start), endTime: iso(end), recurrence: `FREQ=WEEKLY;BYDAY=${w.days.join(',')}` };
 }

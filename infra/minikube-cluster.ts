@@ -2,6 +2,7 @@ import * as command from '@pulumi/command';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { NodePool } from '../constructs/node-pool';
+import { clusterProvider } from './cluster-provider';
 import { assignNodesToPools, minikubeNodeNames } from './minikube-nodes';
 
 export interface MinikubeClusterArgs {
@@ -43,6 +44,10 @@ export class MinikubeCluster extends pulumi.ComponentResource {
   /** The kubeconfig context deployed into. */
   public readonly context: string;
   public readonly provider: k8s.Provider;
+  /** The uid of the cluster's kube-system namespace, the provider's identity (cluster-provider.ts). */
+  public readonly identity: pulumi.Output<string>;
+  /** The nodes as read before they are patched: a name that does not exist fails here, not as a phantom Node. */
+  public readonly nodes: k8s.core.v1.Node[];
   /** `minikube start` and the addon commands; empty for an existing context. */
   public readonly commands: command.local.Command[];
   /** One label-and-taint patch per node. */
@@ -91,18 +96,31 @@ export class MinikubeCluster extends pulumi.ComponentResource {
     }
     this.managesIngressController = !existing && addons.includes('ingress');
 
-    this.provider = new k8s.Provider(`${name}-k8s`, {
-      context: this.context,
-      // Required by the node patches, and how the objects are applied (kubectl apply --server-side).
-      enableServerSideApply: true,
-    }, { parent: this, dependsOn: this.commands });
+    // The profile this program starts is throwaway: once it is stopped or deleted, refresh and
+    // destroy drop its objects from state instead of failing. An existing cluster is not ours to forget.
+    const started = this.commands[0] as command.local.Command | undefined;
+    const target = clusterProvider(`${name}-k8s`, {
+      connection: { context: this.context },
+      ...(started ? { ready: started.stdout, deleteUnreachable: true } : {}),
+      dependsOn: this.commands,
+    }, this);
+    this.provider = target.provider;
+    this.identity = target.identity;
 
-    this.nodePatches = assignments.map(({ node, pool }) => new k8s.core.v1.NodePatch(`${name}-node-${node}`, {
-      metadata: { name: node, labels: { ...pool.labels } },
-      // Untainted pools leave spec.taints alone: the list is atomic, and the node controller's
-      // transient taints (not-ready, unreachable) must stay its own.
-      ...(pool.taints.length > 0 ? { spec: { taints: pool.taints.map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect })) } } : {}),
-    }, { parent: this, provider: this.provider }));
+    this.nodes = [];
+    this.nodePatches = assignments.map(({ node, pool }) => {
+      // Read first: a server-side apply patch of a missing Node would create one (a phantom that
+      // never runs a pod and outlives destroy). The patch names the uid it read, so it only ever
+      // changes that node.
+      const live = k8s.core.v1.Node.get(`${name}-node-${node}-live`, started ? started.stdout.apply(() => node) : node, { parent: this, provider: this.provider });
+      this.nodes.push(live);
+      return new k8s.core.v1.NodePatch(`${name}-node-${node}`, {
+        metadata: { name: node, uid: live.metadata.uid, labels: { ...pool.labels } },
+        // Untainted pools leave spec.taints alone: the list is atomic, and the node controller's
+        // transient taints (not-ready, unreachable) must stay its own.
+        ...(pool.taints.length > 0 ? { spec: { taints: pool.taints.map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect })) } } : {}),
+      }, { parent: this, provider: this.provider });
+    });
     this.readiness = [...this.nodePatches];
 
     this.registerOutputs({ context: this.context, nodes: assignments.map((a) => ({ node: a.node, pool: a.pool.name })) });

@@ -29,6 +29,18 @@ export const PRUNE_KINDS: readonly string[] = [
   'autoscaling/v2/HorizontalPodAutoscaler', 'policy/v1/PodDisruptionBudget', 'networking.k8s.io/v1/Ingress',
 ];
 
+/**
+ * Kinds of custom resources, pruned only where the environment's settings write them: kubectl
+ * refuses an allowlist naming a kind the cluster does not serve, and only those clusters install
+ * the CRDs (GKE's Gateway controller, the monitoring add-on).
+ */
+export function customPruneKinds(values: Pick<EnvironmentValues, 'ingress' | 'monitoring'>): string[] {
+  return [
+    ...(values.ingress.edge === 'gke-gateway' ? ['gateway.networking.k8s.io/v1/Gateway', 'gateway.networking.k8s.io/v1/HTTPRoute'] : []),
+    ...(values.monitoring.enabled ? ['monitoring.coreos.com/v1/ServiceMonitor'] : []),
+  ];
+}
+
 /** `group/version/Kind` of an object, as in PRUNE_KINDS. */
 export const pruneKindOf = (o: KubeObject): string => `${o.apiVersion.includes('/') ? o.apiVersion : `core/${o.apiVersion}`}/${o.kind}`;
 
@@ -46,7 +58,7 @@ export const KUSTOMIZATION_FILE = 'Kustomization';
 /** `kubectl apply -f dist/<env> $(cat dist/<env>/prune-flags)`: prune exactly this environment's objects. */
 export function pruneFlagsFile(values: EnvironmentValues): OutputFile {
   const selector = Object.entries(ownershipLabels(values)).map(([k, v]) => `${k}=${v}`).join(',');
-  return { name: PRUNE_FLAGS_FILE, content: ['--prune', `--selector=${selector}`, ...PRUNE_KINDS.map((k) => `--prune-allowlist=${k}`), ''].join('\n') };
+  return { name: PRUNE_FLAGS_FILE, content: ['--prune', `--selector=${selector}`, ...[...PRUNE_KINDS, ...customPruneKinds(values)].map((k) => `--prune-allowlist=${k}`), ''].join('\n') };
 }
 
 /** A kustomization listing the manifests in apply order, for `kubectl kustomize`, Argo CD and Flux. */

@@ -45,7 +45,7 @@ const KIND_ORDER = [
   'Namespace', 'PriorityClass', 'StorageClass', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding',
   'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'ServiceAccount', 'Role', 'RoleBinding', 'ConfigMap', 'Secret',
   'PersistentVolumeClaim', 'Service', 'EndpointSlice', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob',
-  'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress',
+  'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ServiceMonitor', 'Gateway', 'HTTPRoute', 'Ingress',
 ];
 const rank = (kind: string) => {
   const i = KIND_ORDER.indexOf(kind);
@@ -69,8 +69,8 @@ const LAYERS: ReadonlyArray<[file: string, kinds: readonly string[]]> = [
   ['05-storage.yaml', ['PersistentVolumeClaim']],
   ['06-services.yaml', ['Service', 'EndpointSlice']],
   ['07-workloads.yaml', ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']],
-  ['08-availability.yaml', ['HorizontalPodAutoscaler', 'PodDisruptionBudget']],
-  ['09-ingress.yaml', ['Ingress']],
+  ['08-availability.yaml', ['HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ServiceMonitor']],
+  ['09-ingress.yaml', ['Gateway', 'HTTPRoute', 'Ingress']],
 ];
 const FILE_OF_KIND = new Map(LAYERS.flatMap(([file, kinds]) => kinds.map((k) => [k, file] as const)));
 

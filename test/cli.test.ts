@@ -83,7 +83,7 @@ describe('synth command line', () => {
 
   it('applies --set overrides and validates them like the files', () => {
     expect(run(['prod', '--outdir', outdir, '--set', 'web.image.tag=1.27.4-alpine']).code).toBe(0);
-    expect(fs.readFileSync(path.join(outdir, 'prod', '07-workloads.yaml'), 'utf8')).toContain('image: nginxinc/nginx-unprivileged:1.27.4-alpine');
+    expect(fs.readFileSync(path.join(outdir, 'prod', '07-workloads.yaml'), 'utf8')).toContain('image: docker.io/nginxinc/nginx-unprivileged:1.27.4-alpine');
   });
 
   it('prints the effective configuration as JSON and writes nothing', () => {
@@ -182,7 +182,7 @@ describe('diff command line', () => {
     out = '';
     diffMain(['prod', '--against', outdir, '--set', 'web.image.tag=1.27'], (s) => (out += s), () => undefined);
     expect(out).toMatch(/^\+\+\+ prod \(this code with --set web\.image\.tag=1\.27\)$/m);
-    expect(out).toMatch(/^ {4}spec\.template\.spec\.containers\.0\.image: "nginxinc\/nginx-unprivileged:1\.27\.3-alpine" -> "nginxinc\/nginx-unprivileged:1\.27"$/m);
+    expect(out).toMatch(/^ {4}spec\.template\.spec\.containers\.0\.image: "docker\.io\/nginxinc\/nginx-unprivileged:1\.27\.3-alpine" -> "docker\.io\/nginxinc\/nginx-unprivileged:1\.27"$/m);
   });
 
   it('compares an environment with the code at a git ref, and leaves no worktree behind', () => {

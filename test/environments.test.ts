@@ -1,3 +1,4 @@
+import { gatewayNames } from '../environments/edge';
 import { NodePool } from '../constructs/node-pool';
 import { ENVIRONMENTS, EnvironmentError, OVERLAYS, applySet, deepMerge, loadEnvironment, parseSetValue } from '../environments';
 import { base } from '../environments/base';
@@ -30,7 +31,7 @@ describe('environment values', () => {
     const before = JSON.stringify(base);
     loadEnvironment('prod', ['web.image.tag=9.9.9']);
     expect(JSON.stringify(base)).toBe(before);
-    expect(OVERLAYS.prod.web?.image).toBeUndefined();
+    expect(OVERLAYS.prod.web?.image).toEqual({ repository: 'docker.io/nginxinc/nginx-unprivileged' });
   });
 
   it.each(ENVIRONMENTS)('%s validates against the schema', (env) => {
@@ -49,7 +50,9 @@ describe('environment values', () => {
     expect(dev.storage.provisioner).toBe('rancher.io/local-path');
     expect(prod.storage.provisioner).toBe('pd.csi.storage.gke.io');
     expect(dev.ingress.tls.source).toBe('self-signed');
-    expect(prod.ingress.tls).toMatchObject({ source: 'cert-manager', clusterIssuer: 'letsencrypt-prod' });
+    expect(dev.ingress.edge).toBe('ingress');
+    expect(prod.ingress).toMatchObject({ edge: 'gke-gateway', className: 'gke-l7-global-external-managed', tls: { source: 'google-managed' } });
+    expect(prod.monitoring.enabled && staging.monitoring.enabled && !dev.monitoring.enabled).toBe(true);
     expect(dev.backup.schedule).not.toBe(prod.backup.schedule);
     expect(prod.production).toBe(true);
     expect(dev.production || staging.production).toBe(false);
@@ -172,10 +175,29 @@ describe.each(ENVIRONMENTS)('synthesized %s', (env) => {
     const cron = one(env, 'CronJob', 'db-backup') as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(cron.spec.schedule).toBe(values.backup.schedule);
     expect(cron.spec.timeZone).toBe(values.backup.timeZone);
-    const ingress = one(env, 'Ingress', 'shop') as any; // eslint-disable-line @typescript-eslint/no-explicit-any
-    expect(ingress.spec.rules[0].host).toBe(values.ingress.host);
-    expect(ingress.spec.tls[0].secretName).toBe(values.ingress.tls.secretName);
-    expect(ingress.metadata.annotations?.['cert-manager.io/cluster-issuer']).toBe(values.ingress.tls.clusterIssuer);
+    if (values.ingress.edge === 'ingress') {
+      const ingress = one(env, 'Ingress', 'shop') as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(ingress.spec.rules[0].host).toBe(values.ingress.host);
+      expect(ingress.spec.tls[0].secretName).toBe(values.ingress.tls.secretName);
+      expect(ingress.metadata.annotations?.['cert-manager.io/cluster-issuer']).toBe(values.ingress.tls.clusterIssuer);
+    } else {
+      const names = gatewayNames(values);
+      const gateway = one(env, 'Gateway', 'shop') as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(gateway.spec.gatewayClassName).toBe(values.ingress.className);
+      expect(gateway.spec.addresses).toEqual([{ type: 'NamedAddress', value: names.address }]);
+      expect(gateway.metadata.annotations['networking.gke.io/certmap']).toBe(names.certificateMap);
+      expect(gateway.spec.listeners.map((l: any) => [l.name, l.protocol, l.port, l.hostname])).toEqual([['https', 'HTTPS', 443, values.ingress.host], ['http', 'HTTP', 80, values.ingress.host]]); // eslint-disable-line @typescript-eslint/no-explicit-any
+      const route = one(env, 'HTTPRoute', 'shop') as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(route.spec.rules[0].backendRefs).toEqual([{ name: 'web', port: 80 }]);
+      expect((one(env, 'HTTPRoute', 'shop-https-redirect') as any).spec.rules[0].filters[0].requestRedirect).toEqual({ scheme: 'https', statusCode: 301 }); // eslint-disable-line @typescript-eslint/no-explicit-any
+      // Google's load balancers, and only they, reach the web pods from outside the cluster.
+      const lb = one(env, 'NetworkPolicy', 'allow-load-balancer-to-web') as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(lb.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: '35.191.0.0/16' } }, { ipBlock: { cidr: '130.211.0.0/22' } }], ports: [{ protocol: 'TCP', port: 8080 }] }]);
+      expect(objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name.startsWith('allow-ingress-controller'))).toEqual([]);
+    }
+    const monitor = objects.filter((o) => o.kind === 'ServiceMonitor');
+    expect(monitor.map((m) => [m.metadata.name, (m.spec as any).endpoints])).toEqual(values.monitoring.enabled ? [['api', [{ port: 'http', path: '/metrics', interval: values.monitoring.scrapeInterval }]]] : []); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(objects.some((o) => o.metadata.name === 'allow-prometheus-to-api')).toBe(values.monitoring.enabled);
     const web = podSpecOf(one(env, 'Deployment', 'web'));
     expect(web.containers[0].image).toBe(`${values.web.image.repository}:${values.web.image.tag}`);
     expect(web.priorityClassName).toBe(`${values.priorityPrefix}-${values.web.priorityClass}`);
@@ -184,12 +206,14 @@ describe.each(ENVIRONMENTS)('synthesized %s', (env) => {
 });
 
 describe('environment differences', () => {
-  it('are only in values, never in structure: every environment has the same objects', () => {
+  it('are only in values, never in structure: every environment has the same objects, but for the edge and the monitors', () => {
     // Names that carry environment values (namespaces, priority tiers, storage class) are normalised;
-    // the ACME solver policy exists exactly where cert-manager issues the certificate.
+    // the edge (Ingress or Gateway) and the monitors follow their settings, tested above.
+    const edge = new Set(['Ingress', 'Gateway', 'HTTPRoute', 'ServiceMonitor']);
+    const edgePolicies = new Set(['allow-ingress-controller-to-web', 'allow-load-balancer-to-web', 'allow-ingress-controller-to-acme-solver', 'allow-prometheus-to-api']);
     const shape = (env: string) => {
       const v = loadEnvironment(env);
-      return objectsOf(env).filter((o) => o.metadata.name !== 'allow-ingress-controller-to-acme-solver')
+      return objectsOf(env).filter((o) => !edge.has(o.kind) && !edgePolicies.has(o.metadata.name))
         .map((o) => `${o.kind}/${o.metadata.name.replace(env, '<env>').replace(v.storage.className, '<storage>')}`).sort();
     };
     expect(shape('staging')).toEqual(shape('dev'));

@@ -15,6 +15,8 @@ import { main } from '../infra/program';
 
 const dev = loadEnvironment('dev');
 const staging = loadEnvironment('staging');
+/** staging behind an Ingress whose certificate comes from secret config (an existing cluster with its own controller). */
+const SECRET_CONFIG_TLS = ['ingress.edge=ingress', 'ingress.className=nginx', 'ingress.tls.source=secret-config', 'ingress.tls.secretName=shop-tls'];
 const prod = loadEnvironment('prod');
 
 const GKE_CONFIG = {
@@ -56,7 +58,7 @@ describe('parseStackConfig', () => {
   });
 
   test('keeps secret values as Pulumi secrets', async () => {
-    const env = loadEnvironment('staging', ['ingress.tls.source=secret-config']);
+    const env = loadEnvironment('staging', SECRET_CONFIG_TLS);
     const config = parseStackConfig(env, raw(
       { ...GKE_CONFIG, 'k8s-stack:tlsCert': CERT, 'k8s-stack:tlsKey': KEY, 'k8s-stack:dbPassword': 'a-long-enough-password' },
       ['k8s-stack:tlsCert', 'k8s-stack:tlsKey', 'k8s-stack:dbPassword'],
@@ -113,9 +115,9 @@ describe('parseStackConfig', () => {
     expect(message).not.toContain('short"');
   });
 
-  test('fails when TLS config is given for an environment whose certificate cert-manager issues', () => {
+  test('fails when TLS config is given for an environment whose certificate Certificate Manager issues', () => {
     expect(refused(staging, raw({ ...GKE_CONFIG, 'k8s-stack:tlsCert': CERT }, ['k8s-stack:tlsCert']))).toBe(
-      'stack "staging": k8s-stack:tlsCert (value not shown) is not used: the environment\'s TLS source is cert-manager; remove it with "pulumi config rm k8s-stack:tlsCert"',
+      'stack "staging": k8s-stack:tlsCert (value not shown) is not used: the environment\'s TLS source is google-managed; remove it with "pulumi config rm k8s-stack:tlsCert"',
     );
   });
 
@@ -132,7 +134,7 @@ describe('parseStackConfig', () => {
   });
 
   test('fails when the secret-config TLS source lacks a PEM certificate or key, without showing them', () => {
-    const env = loadEnvironment('staging', ['ingress.tls.source=secret-config']);
+    const env = loadEnvironment('staging', SECRET_CONFIG_TLS);
     expect(refused(env, raw(GKE_CONFIG)).split('\n')).toEqual([
       'stack "staging": k8s-stack:tlsCert (unset) is required: the environment\'s TLS source is secret-config; run "pulumi config set --secret k8s-stack:tlsCert < tls.crt"',
       'stack "staging": k8s-stack:tlsKey (unset) is required: the environment\'s TLS source is secret-config; run "pulumi config set --secret k8s-stack:tlsKey < tls.key"',

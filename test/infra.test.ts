@@ -8,7 +8,9 @@ import * as pulumi from '@pulumi/pulumi';
 import { NodePool, NodeTaint, TaintEffect, Toleration } from '../constructs/node-pool';
 import { EnvironmentValues, loadEnvironment } from '../environments';
 import { KubeObject, synthesizeEnvironment } from '../synth/synthesize';
-import { PROTECTED_KINDS, SKIP_AWAIT_ANNOTATION, isClusterLevel } from '../infra/app-deployment';
+import { IGNORE_CHANGES, LAYERS, PROTECTED_KINDS, REPLACE_ON_CHANGES, SKIP_AWAIT_ANNOTATION, isClusterLevel, layerOf, statefulSetClaims } from '../infra/app-deployment';
+import { GRAFANA_ADMIN_SECRET, KUBE_PROMETHEUS_STACK } from '../infra/monitoring';
+import { gatewayNames } from '../environments/edge';
 import { DB_CREDENTIAL_KEYS, SELF_SIGNED_VALIDITY_HOURS } from '../infra/app-secrets';
 import { GKE_TAINT_EFFECTS, NODE_OAUTH_SCOPES, NODE_SERVICE_ACCOUNT_ROLES, OPERATOR_BINDING_NAME } from '../infra/gke-cluster';
 import { main, StackOutputs } from '../infra/program';
@@ -29,6 +31,8 @@ const MOCK_CERT = '-----BEGIN CERTIFICATE-----\nMOCK-SELF-SIGNED\n-----END CERTI
 const MOCK_PASSWORD = 'MockGeneratedPassword0123456789ab';
 const CONFIG_PASSWORD = 'ConfigProvidedPassword-5f2c9e';
 const SECRET_VALUES = [MOCK_PRIVATE_KEY.split('\n')[1], MOCK_PASSWORD, CONFIG_PASSWORD];
+/** The uid of the cluster's kube-system namespace, as the identity read returns it. */
+const MOCK_CLUSTER_UID = '0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9';
 
 interface Registration {
   urn: string;
@@ -43,6 +47,7 @@ interface Registration {
   retainOnDelete: boolean;
   deleteBeforeReplace: boolean;
   ignoreChanges: string[];
+  replaceOnChanges: string[];
   /** The inputs as sent, secrets still wrapped. */
   inputs: Record<string, any>;
   id?: string;
@@ -98,6 +103,10 @@ function mockState(type: string, inputs: Record<string, any>): { id?: string; st
       return { state: { certPem: MOCK_CERT } };
     case 'random:index/randomPassword:RandomPassword':
       return { state: { result: MOCK_PASSWORD } };
+    case 'gcp:compute/globalAddress:GlobalAddress':
+      return { state: { address: '198.51.100.80' } };
+    case 'gcp:certificatemanager/dnsAuthorization:DnsAuthorization':
+      return { state: { dnsResourceRecords: [{ name: `_acme-challenge.${inputs.domain}.`, type: 'CNAME', data: `${inputs.domain}.mock.authorize.certificatemanager.goog.` }] } };
     default:
       return { state: {} };
   }
@@ -107,6 +116,9 @@ function mockState(type: string, inputs: Record<string, any>): { id?: string; st
 async function runStack(stack: string, config: Record<string, string>, secretKeys: string[]): Promise<Run> {
   await pulumi.runtime.setMocks({
     newResource: (args) => {
+      // Reads: the identity of the cluster (kube-system) and the nodes it has.
+      if (args.id && args.type === 'kubernetes:core/v1:Namespace') return { id: args.id, state: { metadata: { name: args.id, uid: MOCK_CLUSTER_UID } } };
+      if (args.id && args.type === 'kubernetes:core/v1:Node') return { id: args.id, state: { metadata: { name: args.id, uid: `uid-of-${args.id}` } } };
       const { id, state } = mockState(args.type, args.inputs);
       return { id: id ?? `${args.name}-id`, state: { ...args.inputs, ...state } };
     },
@@ -130,6 +142,7 @@ async function runStack(stack: string, config: Record<string, string>, secretKey
       retainOnDelete: req.getRetainondelete() ?? false,
       deleteBeforeReplace: req.getDeletebeforereplace(),
       ignoreChanges: req.getIgnorechangesList(),
+      replaceOnChanges: req.getReplaceonchangesList(),
       inputs: rpc.deserializeProperties(req.getObject()),
     };
     regs.push(reg);
@@ -160,8 +173,16 @@ const deployed = (run: Run, o: KubeObject) => {
   if (found.length !== 1) throw new Error(`expected one resource for ${objectKey(o)}, found ${found.length}`);
   return found[0];
 };
-/** The resources that deploy synthesized objects (children of the two ConfigGroups). */
+/** The resources that deploy synthesized objects (children of the layer ConfigGroups). */
 const appObjects = (run: Run) => k8sResources(run).filter((r) => r.urn.includes('kubernetes:yaml:ConfigGroup$'));
+/** Kubernetes resources that are objects of their own (not patches of live ones, not Helm releases). */
+const k8sObjects = (run: Run) => k8sResources(run).filter((r) => !r.type.endsWith('Patch') && r.type !== 'kubernetes:helm.sh/v3:Release');
+/** The provider every object goes through, and the one that only reads the cluster's identity. */
+const mainProvider = (run: Run) => {
+  const found = ofType(run, 'pulumi:providers:kubernetes').filter((p) => !p.name.endsWith('-identity'));
+  if (found.length !== 1) throw new Error(`expected one main kubernetes provider, found ${found.length}`);
+  return found[0];
+};
 
 function podTemplate(o: KubeObject): any {
   const spec = o.spec as any;
@@ -261,11 +282,14 @@ describe.each(['dev', 'staging', 'prod'])('stack %s', (stack) => {
     const run = runOf(stack);
     const v = run.values;
     const own = [
-      ...(v.ingress.tls.source === 'cert-manager' ? [] : [`Secret/${v.namespace}/${v.ingress.tls.secretName}`]),
+      ...(v.ingress.tls.secretName !== undefined && v.ingress.tls.source !== 'cert-manager' ? [`Secret/${v.namespace}/${v.ingress.tls.secretName}`] : []),
       `Secret/${v.namespace}/${v.database.credentialsSecret}`,
     ];
-    const setup = v.cluster.kind === 'gke' ? [`ClusterRoleBinding//${OPERATOR_BINDING_NAME}`] : [];
-    const actual = k8sResources(run).filter((r) => r.type !== 'kubernetes:core/v1:NodePatch').map((r) => objectKey(r.inputs as KubeObject));
+    const setup = [
+      ...(v.cluster.kind === 'gke' ? [`ClusterRoleBinding//${OPERATOR_BINDING_NAME}`] : []),
+      ...(v.monitoring.enabled ? [`Namespace//${v.monitoring.namespace}`, `Secret/${v.monitoring.namespace}/${GRAFANA_ADMIN_SECRET.name}`] : []),
+    ];
+    const actual = k8sObjects(run).map((r) => objectKey(r.inputs as KubeObject));
     expect(new Set(actual).size).toBe(actual.length);
     expect(actual.sort()).toEqual([...run.objects.map(objectKey), ...own, ...setup].sort());
     expect(appObjects(run).map((r) => objectKey(r.inputs as KubeObject)).sort()).toEqual(run.objects.map(objectKey).sort());
@@ -281,23 +305,63 @@ describe.each(['dev', 'staging', 'prod'])('stack %s', (stack) => {
     }
   });
 
-  test('deploys namespaces and cluster-scoped objects in a first group, namespaced ones in a second', () => {
+  test('deploys in layers: cluster-scoped and namespaces, then ConfigMaps and Secrets, then workloads, then routes', () => {
     const run = runOf(stack);
-    const groups = ofType(run, 'kubernetes:yaml:ConfigGroup');
-    expect(groups.map((g) => g.name).sort()).toEqual([`${stack}-cluster`, `${stack}-namespaced`]);
-    const [first, second] = [groups.find((g) => g.name.endsWith('-cluster'))!, groups.find((g) => g.name.endsWith('-namespaced'))!];
-    for (const o of run.objects) expect(deployed(run, o).parent).toBe(isClusterLevel(o) ? first.urn : second.urn);
+    const groups = new Map(ofType(run, 'kubernetes:yaml:ConfigGroup').map((g) => [g.name.slice(stack.length + 1), g]));
+    expect([...groups.keys()].sort()).toEqual([...LAYERS].sort());
+    for (const o of run.objects) expect([objectKey(o), deployed(run, o).parent]).toEqual([objectKey(o), groups.get(layerOf(o))!.urn]);
     expect(run.objects.filter(isClusterLevel).map((o) => o.kind)).toContain('Namespace');
+    expect(run.objects.filter((o) => layerOf(o) === 'config').map((o) => o.kind)).toContain('ConfigMap');
+    expect(run.objects.filter((o) => layerOf(o) === 'routes').length).toBeGreaterThan(0);
+    // Each object waits for every object of the layers before it (and is deleted before them);
+    // the Secrets the program creates belong with the config layer.
+    const created = k8sObjects(run).filter((r) => r.inputs.kind === 'Secret' && r.parent.includes('AppSecrets'));
+    const urnsOf = (layer: string) => [...appObjects(run).filter((r) => layerOf(r.inputs as KubeObject) === layer).map((r) => r.urn), ...(layer === 'config' ? created.map((c) => c.urn) : [])];
+    for (const r of appObjects(run)) {
+      const before = LAYERS.slice(0, LAYERS.indexOf(layerOf(r.inputs as KubeObject)));
+      expect([r.name, r.dependencies]).toEqual([r.name, expect.arrayContaining(before.flatMap(urnsOf))]);
+    }
+    for (const c of created) expect([c.name, c.dependencies]).toEqual([c.name, expect.arrayContaining(urnsOf('cluster'))]);
   });
 
-  test('applies every Kubernetes resource through the one explicit provider', () => {
+  test('replaces objects delete-first, and the fields the API server will not change as replacements', () => {
     const run = runOf(stack);
-    const provider = one(run, 'pulumi:providers:kubernetes');
+    for (const r of appObjects(run)) {
+      const kind = r.inputs.kind as string;
+      expect([kind, r.name, r.deleteBeforeReplace, r.replaceOnChanges, r.ignoreChanges]).toEqual([kind, r.name, true, REPLACE_ON_CHANGES[kind] ?? [], IGNORE_CHANGES[kind] ?? []]);
+    }
+    expect(appObjects(run).filter((r) => r.inputs.kind === 'StorageClass')[0].replaceOnChanges).toEqual(['reclaimPolicy', 'volumeBindingMode']);
+    expect(appObjects(run).filter((r) => r.inputs.kind === 'PriorityClass').every((r) => r.replaceOnChanges.includes('value'))).toBe(true);
+  });
+
+  test('resizes the database claims in place instead of replacing the StatefulSet', () => {
+    const run = runOf(stack);
+    const sts = run.objects.filter((o) => o.kind === 'StatefulSet');
+    const claims = sts.flatMap(statefulSetClaims);
+    expect(claims).toEqual([{ name: 'data-db-0', namespace: run.values.namespace, storage: run.values.database.storageSize }]);
+    const patches = ofType(run, 'kubernetes:core/v1:PersistentVolumeClaimPatch');
+    expect(patches.map((p) => [p.inputs.metadata.namespace, p.inputs.metadata.name, p.inputs.spec.resources.requests.storage])).toEqual(claims.map((c) => [c.namespace, c.name, c.storage]));
+    for (const p of patches) {
+      // Left alone when it leaves the program; applied only once the StatefulSet made its claims.
+      expect(p.retainOnDelete).toBe(true);
+      expect(p.dependencies).toEqual(expect.arrayContaining(sts.map((o) => deployed(run, o).urn)));
+    }
+    expect(deployed(run, sts[0]).ignoreChanges).toEqual(['spec.volumeClaimTemplates']);
+  });
+
+  test('applies every Kubernetes resource through one provider keyed on the cluster, not on how it is reached', () => {
+    const run = runOf(stack);
+    const provider = mainProvider(run);
     // Provider inputs travel as strings.
-    expect(provider.inputs.enableServerSideApply).toBe('true');
+    expect(provider.inputs).toMatchObject({ enableServerSideApply: 'true', enableConfigMapMutable: 'true', enableSecretMutable: 'true', clusterIdentifier: MOCK_CLUSTER_UID });
     const ref = `${provider.urn}::${provider.id}`;
     expect(k8sResources(run).length).toBeGreaterThan(run.objects.length);
     for (const r of k8sResources(run)) expect([r.type, r.name, r.provider]).toEqual([r.type, r.name, ref]);
+    // The identity is read through a provider of its own, connected the same way.
+    const reader = ofType(run, 'pulumi:providers:kubernetes').find((p) => p.name.endsWith('-identity'))!;
+    expect(reader.name).toBe(`${provider.name}-identity`);
+    expect({ context: reader.inputs.context, kubeconfig: reveal(reader.inputs.kubeconfig) }).toEqual({ context: provider.inputs.context, kubeconfig: reveal(provider.inputs.kubeconfig) });
+    expect(reader.inputs.clusterIdentifier).toBeUndefined();
   });
 
   test('gives each pool exactly the taints its workloads tolerate, and the labels they select', () => {
@@ -334,15 +398,15 @@ describe.each(['dev', 'staging', 'prod'])('stack %s', (stack) => {
     expect(Object.keys(creds).sort()).toEqual([...DB_CREDENTIAL_KEYS].sort());
     expect(creds).toEqual({ username: v.app, database: v.app, password: STACK_CONFIG[stack].secret.includes('k8s-stack:dbPassword') ? CONFIG_PASSWORD : MOCK_PASSWORD });
 
-    const tlsSecrets = k8sResources(run).filter((r) => r.inputs.kind === 'Secret' && r.inputs.metadata.name === v.ingress.tls.secretName);
-    if (v.ingress.tls.source === 'cert-manager') {
-      // cert-manager issues it from the Ingress annotation.
+    const tlsSecrets = k8sResources(run).filter((r) => r.inputs.kind === 'Secret' && r.inputs.type === 'kubernetes.io/tls');
+    if (v.ingress.tls.source === 'google-managed') {
+      // Certificate Manager holds it (the GKE tests below); no Secret, no key anywhere in the cluster.
       expect(tlsSecrets).toEqual([]);
-      expect(deployed(run, run.objects.find((o) => o.kind === 'Ingress')!).inputs.metadata.annotations['cert-manager.io/cluster-issuer']).toBe(v.ingress.tls.clusterIssuer);
       expect(ofType(run, 'tls:index/privateKey:PrivateKey')).toEqual([]);
+      expect(ofType(run, 'gcp:certificatemanager/certificate:Certificate')).toHaveLength(1);
     } else {
       const [tlsSecret] = tlsSecrets;
-      expect(tlsSecret.inputs).toMatchObject({ type: 'kubernetes.io/tls', metadata: { namespace: v.namespace } });
+      expect(tlsSecret.inputs).toMatchObject({ type: 'kubernetes.io/tls', metadata: { namespace: v.namespace, name: v.ingress.tls.secretName } });
       expect(isSecretValue(tlsSecret.inputs.stringData)).toBe(true);
       expect(reveal(tlsSecret.inputs.stringData)).toEqual({ 'tls.crt': MOCK_CERT, 'tls.key': MOCK_PRIVATE_KEY });
       expect(one(run, 'tls:index/privateKey:PrivateKey').inputs).toMatchObject({ algorithm: 'RSA', rsaBits: 2048 });
@@ -392,7 +456,7 @@ describe.each(['dev', 'staging', 'prod'])('stack %s', (stack) => {
       const isOutput = pulumi.Output.isInstance(out);
       if (isOutput && await pulumi.isSecret(out as pulumi.Output<unknown>)) continue;
       const value = isOutput ? await valueOf(out as pulumi.Output<unknown>) : out;
-      if (leaking(JSON.stringify(value))) leaks.push(`stack output ${key}`);
+      if (leaking(JSON.stringify(value) ?? '')) leaks.push(`stack output ${key}`);
     }
     expect(leaks).toEqual([]);
     // The check sees secrets where they are: inside the Secrets' (secret) inputs.
@@ -403,17 +467,15 @@ describe.each(['dev', 'staging', 'prod'])('stack %s', (stack) => {
     expect(JSON.stringify(run.objects)).not.toMatch(/-----BEGIN/);
   });
 
-  test('makes every app object wait for the nodes, and so be deleted before them', () => {
+  test('makes every app object wait for the nodes and the add-ons, and so be deleted before them', () => {
     const run = runOf(stack);
     const nodes = run.values.cluster.kind === 'gke' ? ofType(run, 'gcp:container/nodePool:NodePool') : ofType(run, 'kubernetes:core/v1:NodePatch');
     expect(nodes.length).toBeGreaterThan(0);
-    const namespaces = appObjects(run).filter((r) => r.inputs.kind === 'Namespace').map((r) => r.urn);
-    const secrets = k8sResources(run).filter((r) => r.inputs.kind === 'Secret');
-    for (const r of appObjects(run)) {
-      expect([r.name, r.dependencies]).toEqual([r.name, expect.arrayContaining(nodes.map((n) => n.urn))]);
-      if (!isClusterLevel(r.inputs as KubeObject)) expect([r.name, r.dependencies]).toEqual([r.name, expect.arrayContaining([...namespaces, ...secrets.map((s) => s.urn)])]);
-    }
-    for (const s of secrets) expect([s.name, s.dependencies]).toEqual([s.name, expect.arrayContaining(namespaces)]);
+    const addons = run.regs.filter((r) => r.custom && r.parent.includes('k8sstack:infra:Monitoring'));
+    expect(addons.length > 0).toBe(run.values.monitoring.enabled);
+    for (const r of appObjects(run)) expect([r.name, r.dependencies]).toEqual([r.name, expect.arrayContaining([...nodes, ...addons].map((n) => n.urn))]);
+    // The add-on itself comes after the nodes (its other objects after its namespace).
+    for (const a of addons.filter((x) => x.type === 'kubernetes:core/v1:Namespace')) expect([a.name, a.dependencies]).toEqual([a.name, expect.arrayContaining(nodes.map((n) => n.urn))]);
   });
 
   test('protects stateful objects in production only', () => {
@@ -451,12 +513,21 @@ describe('stack dev (minikube)', () => {
     expect(storage.dependencies).toContain(metrics.urn);
   });
 
-  test('targets the profile context once minikube and its addons are up', () => {
-    const provider = one(run(), 'pulumi:providers:kubernetes');
+  test('targets the profile context once minikube and its addons are up, and forgets a deleted profile', () => {
+    const provider = mainProvider(run());
     expect(provider.inputs.context).toBe('shop-dev');
     expect(provider.inputs.kubeconfig).toBeUndefined();
-    expect(provider.dependencies.sort()).toEqual(ofType(run(), 'command:local:Command').map((c) => c.urn).sort());
+    expect(provider.dependencies).toEqual(expect.arrayContaining(ofType(run(), 'command:local:Command').map((c) => c.urn)));
+    // The profile is throwaway: a stopped or deleted one must not fail refresh and destroy.
+    expect(provider.inputs.deleteUnreachable).toBe('true');
     expect(run().outputs.kubeContext).toBe('shop-dev');
+  });
+
+  test('reads each node before patching it, so a wrong name fails instead of creating a phantom Node', () => {
+    for (const p of ofType(run(), 'kubernetes:core/v1:NodePatch')) {
+      // The patch names the uid it read: it can only ever change that node.
+      expect([p.name, p.inputs.metadata.uid]).toEqual([p.name, `uid-of-${p.inputs.metadata.name}`]);
+    }
   });
 
   test('labels the nodes by pool and taints only the last one, never the control plane', () => {
@@ -504,8 +575,10 @@ describe('stack dev into an existing cluster, with its own certificate and passw
     expect(run.outputs.tlsSecret).toEqual({ name: 'shop-tls', source: 'self-signed' });
   });
 
-  test('patches the named nodes of the existing context', () => {
-    expect(one(run, 'pulumi:providers:kubernetes').inputs.context).toBe('local');
+  test('patches the named nodes of the existing context, and never forgets objects of a cluster it cannot reach', () => {
+    expect(mainProvider(run).inputs.context).toBe('local');
+    expect(mainProvider(run).inputs.deleteUnreachable).toBeUndefined();
+    expect(mainProvider(run).inputs.clusterIdentifier).toBe(MOCK_CLUSTER_UID);
     expect(ofType(run, 'kubernetes:core/v1:NodePatch').map((p) => p.inputs.metadata.name).sort()).toEqual(['n1', 'n2', 'n3']);
   });
 });
@@ -599,15 +672,82 @@ describe.each(['staging', 'prod'])('stack %s (GKE)', (stack) => {
     }
   });
 
-  test('lets the private control plane reach admission webhooks on the nodes, and nothing else', () => {
-    const fw = one(run(), 'gcp:compute/firewall:Firewall');
+  test('opens no firewall to the nodes beyond GKE\'s own (the retired ingress-nginx webhook rule is gone)', () => {
+    expect(ofType(run(), 'gcp:compute/firewall:Firewall')).toEqual([]);
+  });
+
+  test('boots even the temporary default pool as the dedicated account, and never replaces the cluster for it', () => {
     const sa = one(run(), 'gcp:serviceaccount/account:Account');
-    expect(fw.inputs).toEqual(expect.objectContaining({
-      direction: 'INGRESS',
-      sourceRanges: [gke().masterCidr],
-      allows: [{ protocol: 'tcp', ports: ['8443'] }],
-      targetServiceAccounts: [`${sa.inputs.accountId}@${project()}.iam.gserviceaccount.com`],
-    }));
+    expect(cluster().inputs.nodeConfig).toEqual({
+      serviceAccount: `${sa.inputs.accountId}@${project()}.iam.gserviceaccount.com`,
+      oauthScopes: [...NODE_OAUTH_SCOPES],
+      workloadMetadataConfig: { mode: 'GKE_METADATA' },
+      shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+      metadata: { 'disable-legacy-endpoints': 'true' },
+    });
+    expect(cluster().ignoreChanges).toEqual(['nodeConfig']);
+    expect(cluster().dependencies).toEqual(expect.arrayContaining(ofType(run(), 'gcp:projects/iAMMember:IAMMember').map((m) => m.urn)));
+  });
+
+  test('upgrades only in its maintenance window: weekend nights in Japan', () => {
+    expect(cluster().inputs.maintenancePolicy).toEqual({
+      recurringWindow: { startTime: '2024-01-06T17:00:00Z', endTime: '2024-01-06T23:00:00Z', recurrence: 'FREQ=WEEKLY;BYDAY=SA,SU' },
+    });
+  });
+
+  test('serves HTTPS through GKE\'s Gateway controller with a Google-managed certificate and a reserved address', async () => {
+    const v = run().values;
+    const names = gatewayNames(v);
+    expect(cluster().inputs.gatewayApiConfig).toEqual({ channel: 'CHANNEL_STANDARD' });
+    const address = one(run(), 'gcp:compute/globalAddress:GlobalAddress');
+    expect(address.inputs).toMatchObject({ project: project(), name: names.address, addressType: 'EXTERNAL', ipVersion: 'IPV4' });
+    const auth = one(run(), 'gcp:certificatemanager/dnsAuthorization:DnsAuthorization');
+    expect(auth.inputs).toMatchObject({ project: project(), domain: v.ingress.host });
+    const cert = one(run(), 'gcp:certificatemanager/certificate:Certificate');
+    expect(cert.inputs).toMatchObject({ project: project(), managed: { domains: [v.ingress.host], dnsAuthorizations: [auth.id] } });
+    const map = one(run(), 'gcp:certificatemanager/certificateMap:CertificateMap');
+    expect(map.inputs).toMatchObject({ project: project(), name: names.certificateMap });
+    const entry = one(run(), 'gcp:certificatemanager/certificateMapEntry:CertificateMapEntry');
+    expect(entry.inputs).toMatchObject({ map: names.certificateMap, hostname: v.ingress.host, certificates: [cert.id] });
+    // The Gateway names what the program creates, and waits for it: on destroy the Gateway, and
+    // with it the load balancer, goes first; then the certificate, map and address; the cluster last.
+    const gateway = appObjects(run()).find((r) => r.inputs.kind === 'Gateway')!;
+    expect(gateway.inputs.metadata.annotations['networking.gke.io/certmap']).toBe(map.inputs.name);
+    expect(gateway.inputs.spec.addresses).toEqual([{ type: 'NamedAddress', value: address.inputs.name }]);
+    for (const r of appObjects(run()).filter((x) => ['Gateway', 'HTTPRoute'].includes(x.inputs.kind))) expect([r.name, r.dependencies]).toEqual([r.name, expect.arrayContaining([address.urn, entry.urn])]);
+    for (const r of [address, auth, map]) expect([r.name, r.dependencies]).toEqual([r.name, expect.arrayContaining([cluster().urn])]);
+    expect(address.protect).toBe(run().values.production);
+    // What to put into DNS, from the stack outputs.
+    expect(await valueOf(run().outputs.edgeAddress!)).toBe('198.51.100.80');
+    expect(await valueOf(run().outputs.dnsRecords!)).toEqual([
+      { name: `${v.ingress.host}.`, type: 'A', data: '198.51.100.80' },
+      { name: `_acme-challenge.${v.ingress.host}.`, type: 'CNAME', data: `${v.ingress.host}.mock.authorize.certificatemanager.goog.` },
+    ]);
+    // No Ingress, no ingress controller, no cert-manager on GKE.
+    expect(run().objects.filter((o) => o.kind === 'Ingress')).toEqual([]);
+  });
+
+  test('installs Prometheus and Grafana as a pinned Helm release, with Grafana\'s password a secret', async () => {
+    const v = run().values;
+    const release = one(run(), 'kubernetes:helm.sh/v3:Release');
+    expect(release.inputs).toMatchObject({
+      chart: KUBE_PROMETHEUS_STACK.chart, version: KUBE_PROMETHEUS_STACK.version, repositoryOpts: { repo: KUBE_PROMETHEUS_STACK.repo },
+      namespace: v.monitoring.namespace, atomic: true,
+    });
+    const values = release.inputs.values;
+    expect(values.nodeExporter).toEqual({ enabled: false });
+    expect(values.grafana.admin).toEqual({ existingSecret: GRAFANA_ADMIN_SECRET.name, userKey: GRAFANA_ADMIN_SECRET.userKey, passwordKey: GRAFANA_ADMIN_SECRET.passwordKey });
+    expect(values.prometheus.prometheusSpec).toMatchObject({ scrapeInterval: v.monitoring.scrapeInterval, serviceMonitorSelectorNilUsesHelmValues: false });
+    expect(JSON.stringify(values)).not.toContain(MOCK_PASSWORD);
+    const secret = k8sObjects(run()).find((r) => r.inputs.kind === 'Secret' && r.inputs.metadata.name === GRAFANA_ADMIN_SECRET.name)!;
+    expect(isSecretValue(secret.inputs.stringData)).toBe(true);
+    expect(reveal(secret.inputs.stringData)).toEqual({ 'admin-user': 'admin', 'admin-password': MOCK_PASSWORD });
+    expect(release.dependencies).toContain(secret.urn);
+    expect(await pulumi.isSecret(run().outputs.grafanaAdminPassword!)).toBe(true);
+    expect(run().outputs.grafanaCommand).toBe(`kubectl -n ${v.monitoring.namespace} port-forward svc/kube-prometheus-stack-grafana 3000:80`);
+    // The monitors the chart emits need the release's CRDs: they wait for it.
+    const monitor = appObjects(run()).find((r) => r.inputs.kind === 'ServiceMonitor')!;
+    expect(monitor.dependencies).toContain(release.urn);
   });
 
   test('runs nodes as a dedicated service account with only the roles nodes need', () => {
@@ -633,16 +773,18 @@ describe.each(['staging', 'prod'])('stack %s (GKE)', (stack) => {
     expect(kubeconfig).toContain('server: https://203.0.113.10');
     expect(kubeconfig).toContain('command: gke-gcloud-auth-plugin');
     expect(kubeconfig).toContain(`current-context: gke_${project()}_${gke().zone}_${gke().name}`);
-    const provider = one(run(), 'pulumi:providers:kubernetes');
+    const provider = mainProvider(run());
     expect(isSecretValue(provider.inputs.kubeconfig)).toBe(true);
     expect(reveal(provider.inputs.kubeconfig)).toBe(kubeconfig);
     // The provider is built from the cluster: on destroy it, and all it deployed, go first.
     expect(provider.dependencies).toContain(cluster().urn);
+    // A CA or endpoint rotation changes the kubeconfig, not the identity: an update, no replacement.
+    expect(provider.inputs.clusterIdentifier).toBe(MOCK_CLUSTER_UID);
+    expect(provider.inputs.deleteUnreachable).toBeUndefined();
   });
 
-  test('does not wait for Ingress addresses (the ingress controller is installed after the cluster)', () => {
-    const ingress = run().objects.find((o) => o.kind === 'Ingress')!;
-    expect(deployed(run(), ingress).inputs.metadata.annotations[SKIP_AWAIT_ANNOTATION]).toBe('true');
+  test('exports no ingress controller step: the edge is part of the stack', () => {
+    expect(run().objects.some((o) => o.metadata.annotations?.[SKIP_AWAIT_ANNOTATION])).toBe(false);
   });
 });
 
@@ -659,7 +801,14 @@ describe('stack staging', () => {
   });
 
   test('uses the database password from secret config instead of generating one', () => {
-    expect(ofType(run(), 'random:index/randomPassword:RandomPassword')).toEqual([]);
+    expect(ofType(run(), 'random:index/randomPassword:RandomPassword').map((r) => r.name)).toEqual(['staging-monitoring-grafana-admin']);
+  });
+
+  test('keeps its disks after destroy (Retain), and so protects a generated password from being regenerated', async () => {
+    expect(run().values.storage.reclaimPolicy).toBe('Retain');
+    const config = Object.fromEntries(Object.entries(STACK_CONFIG.staging.config).filter(([k]) => k !== 'k8s-stack:dbPassword'));
+    const generated = await runStack('staging', config, []);
+    expect(generated.regs.find((r) => r.name === 'staging-db-password')!.protect).toBe(true);
   });
 });
 
@@ -668,8 +817,22 @@ describe('stack prod', () => {
   const run = () => runOf('prod');
   const cluster = () => one(run(), 'gcp:container/cluster:Cluster');
 
-  test('enforces Binary Authorization', () => {
+  test('enforces Binary Authorization with its own policy: the reviewed registries, Google\'s system images, nothing else', () => {
     expect(cluster().inputs.binaryAuthorization).toEqual({ evaluationMode: 'PROJECT_SINGLETON_POLICY_ENFORCE' });
+    const policy = one(run(), 'gcp:binaryauthorization/policy:Policy');
+    expect(policy.inputs).toEqual({
+      project: 'shop-prod-4711',
+      globalPolicyEvaluationMode: 'ENABLE',
+      admissionWhitelistPatterns: run().values.allowedRegistries.map((r) => ({ namePattern: `${r}/**` })),
+      defaultAdmissionRule: { evaluationMode: 'ALWAYS_DENY', enforcementMode: 'ENFORCED_BLOCK_AND_AUDIT_LOG' },
+    });
+    expect(cluster().dependencies).toContain(policy.urn);
+    expect(policy.protect).toBe(true);
+    // The policy matches names as written: every image names its registry.
+    for (const o of run().objects) {
+      const tpl = podTemplate(o);
+      for (const c of tpl?.spec.containers ?? []) expect([objectKey(o), c.image]).toEqual([objectKey(o), expect.stringMatching(/^(docker\.io|ghcr\.io)\//)]);
+    }
   });
 
   test('encrypts Secrets in etcd with its own KMS key, usable by the GKE service agent', () => {
@@ -693,7 +856,7 @@ describe('stack prod', () => {
     for (const type of ['gcp:kms/keyRing:KeyRing', 'gcp:kms/cryptoKey:CryptoKey']) {
       expect(one(run(), type)).toMatchObject({ protect: true, retainOnDelete: true });
     }
-    expect(one(run(), 'random:index/randomPassword:RandomPassword').protect).toBe(true);
+    expect(run().regs.find((r) => r.name === 'prod-db-password')!.protect).toBe(true);
     const isProtected = (kind: string) => appObjects(run()).filter((r) => r.inputs.kind === kind).every((r) => r.protect);
     expect(['StatefulSet', 'PersistentVolumeClaim', 'Namespace'].map(isProtected)).toEqual([true, true, true]);
     expect(appObjects(run()).filter((r) => r.inputs.kind === 'StatefulSet')).toHaveLength(1);

@@ -90,12 +90,13 @@ function applyAsReadme(ctx: E2eContext, state: ClusterState, values: Environment
   clean(kubectl(ctx.bin, kc, ['apply', '-f', path.join(dir, '00-namespaces.yaml')]), 'the namespaces');
   clean(kubectl(ctx.bin, kc, ['-n', values.namespace, 'create', 'secret', 'generic', values.database.credentialsSecret,
     `--from-literal=username=${values.app}`, `--from-literal=database=${values.app}`, `--from-literal=password=${randomBytes(18).toString('base64')}`]), 'the database Secret');
-  if (values.ingress.tls.source !== 'cert-manager') {
+  const tlsSecret = values.ingress.tls.secretName;
+  if (tlsSecret !== undefined && values.ingress.tls.source !== 'cert-manager') {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-tls-'));
     try {
       const r = runTool('/usr/bin', 'openssl', ['req', '-x509', '-nodes', '-days', '365', '-newkey', 'rsa:2048', '-keyout', path.join(tmp, 'tls.key'), '-out', path.join(tmp, 'tls.crt'), '-subj', `/CN=${values.ingress.host}`]);
       if (r.status !== 0) throw new Error(`openssl req failed: ${r.stderr}`);
-      clean(kubectl(ctx.bin, kc, ['-n', values.namespace, 'create', 'secret', 'tls', values.ingress.tls.secretName, '--key', path.join(tmp, 'tls.key'), '--cert', path.join(tmp, 'tls.crt')]), 'the TLS Secret');
+      clean(kubectl(ctx.bin, kc, ['-n', values.namespace, 'create', 'secret', 'tls', tlsSecret, '--key', path.join(tmp, 'tls.key'), '--cert', path.join(tmp, 'tls.crt')]), 'the TLS Secret');
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
