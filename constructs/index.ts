@@ -20,3 +20,4 @@ export * from './scheduled-job';
 export * from './stateful-service';
 export * from './storage';
 export * from './tls-ingress';
+export * from './https-gateway';

@@ -11,6 +11,9 @@ import { AppSecrets, AppSecretsArgs } from './app-secrets';
  */
 export const PROTECTED_KINDS: ReadonlySet<string> = new Set(['Namespace', 'StatefulSet', 'PersistentVolumeClaim']);
 
+/** The annotation that lets a Kubernetes provider patch take over fields another manager owns. */
+export const PATCH_FORCE_ANNOTATION = 'pulumi.com/patchForce';
+
 /** The annotation that tells the Kubernetes provider not to wait for an object to become ready. */
 export const SKIP_AWAIT_ANNOTATION = 'pulumi.com/skipAwait';
 
@@ -158,7 +161,11 @@ export class AppDeployment extends pulumi.ComponentResource {
     this.layers = { cluster, config, workloads, routes };
 
     this.claimResizes = args.objects.flatMap(statefulSetClaims).map((c) => new k8s.core.v1.PersistentVolumeClaimPatch(`${name}-claim-${c.namespace}-${c.name}`, {
-      metadata: { name: c.name, namespace: c.namespace },
+      // Nothing to wait for: the claim exists and is bound; a resize completes on its own, on the
+      // node, and waiting for it would hang where the provisioner cannot grow volumes. The size
+      // field belongs to the StatefulSet controller, which created the claim from its template:
+      // taking it over needs force (found by the end-to-end suite: an apply conflict otherwise).
+      metadata: { name: c.name, namespace: c.namespace, annotations: { [SKIP_AWAIT_ANNOTATION]: 'true', [PATCH_FORCE_ANNOTATION]: 'true' } },
       spec: { resources: { requests: { storage: c.storage } } },
     }, {
       parent: this,

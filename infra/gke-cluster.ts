@@ -207,7 +207,7 @@ export class GkeCluster extends pulumi.ComponentResource {
     });
 
     this.nodePools = args.nodePools.map((pool) => new gcp.container.NodePool(`${name}-${pool.name}`, {
-      // A generated suffix lets a replacement (a new disk size or type, spot, taints) come up
+      // A generated suffix lets a replacement (spot, or any field GKE cannot update) come up
       // before the old pool is drained and deleted; workloads select pools by the k8s-stack.io/pool
       // label, never by name. The suffix is 26 characters: pool names are at most 13 (MAX_GKE_POOL_NAME).
       namePrefix: `${pool.name}-`,

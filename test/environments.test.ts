@@ -98,6 +98,20 @@ describe('environment values', () => {
     expect(() => loadEnvironment('prod', [set])).toThrow(message);
   });
 
+  it.each([
+    ['prod', ['nodePools.0.name=general-purpose'], 'environment "prod": nodePools.0.name "general-purpose" is 15 characters; GKE pool names get a 26-character suffix within a 40-character limit, so use at most 13'],
+    ['prod', ['cluster.gke.maintenanceWindow.hours=3'], 'environment "prod": cluster.gke.maintenanceWindow.hours 3 is under the 4 hours GKE requires of each occurrence; use 4 or more'],
+    ['prod', ['cluster.gke.maintenanceWindow.days=["SU"]'], 'environment "prod": cluster.gke.maintenanceWindow.hours 6 gives 24 hours in 32 days, under the 48 GKE requires; add days or hours'],
+    ['prod', ['cluster.gke.maintenanceWindow.startUtc=5pm'], 'environment "prod": cluster.gke.maintenanceWindow.startUtc "5pm" is not a UTC time of day such as "17:00"'],
+    ['staging', ['ingress.tls.source=cert-manager'], 'environment "staging": ingress.tls.source "cert-manager" must be "google-managed" with the GKE Gateway edge (its certificate comes from Certificate Manager)'],
+    ['dev', ['ingress.edge=gke-gateway'], 'environment "dev": ingress.edge "gke-gateway" needs a GKE cluster, and this one is minikube; use "ingress" with the cluster\'s ingress controller'],
+    ['staging', ['ingress.tls.secretName=shop-tls'], 'environment "staging": ingress.tls.secretName "shop-tls" is not used: a Google-managed certificate lives in Certificate Manager, not in a Secret; remove it'],
+    ['prod', ['database.image.repository=postgres'], 'environment "prod": database.image.repository "postgres" names no registry, and production enforces Binary Authorization on the name as written; write it in full, e.g. "docker.io/library/postgres"'],
+    ['dev', ['monitoring.scrapeInterval=30'], 'environment "dev": monitoring.scrapeInterval "30" is not a Prometheus duration such as "30s" or "1m"'],
+  ])('refuses lifecycle settings GKE or the edge would reject: %s --set %s', (env, sets, message) => {
+    expect(() => loadEnvironment(env, sets)).toThrow(message);
+  });
+
   it('suggests the setting a typo meant', () => {
     expect(() => loadEnvironment('prod', ['nodePools.1.taints.0.effect=NoSchedual'])).toThrow(
       'environment "prod": nodePools.1.taints.0.effect "NoSchedual" is not one of NoSchedule, PreferNoSchedule, NoExecute; did you mean "NoSchedule"?',

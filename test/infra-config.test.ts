@@ -57,6 +57,17 @@ describe('parseStackConfig', () => {
     expect(parseStackConfig(prod, raw({ ...GKE_CONFIG, 'k8s-stack:deletionProtection': 'false' })).deletionProtection).toBe(false);
   });
 
+  test('takes Grafana\'s admin password from secret config where monitoring runs, and refuses it elsewhere', async () => {
+    const key = 'k8s-stack:grafanaAdminPassword';
+    const pw = 'Grafana-admin-7c1d9e2f4a';
+    const parsed = parseStackConfig(staging, raw({ ...GKE_CONFIG, [key]: pw }, [key]));
+    expect(await pulumi.isSecret(parsed.grafanaAdminPassword!)).toBe(true);
+    expect(await valueOf(parsed.grafanaAdminPassword!)).toBe(pw);
+    expect(refused(dev, raw({ [key]: pw }, [key]))).toBe(`stack "dev": ${key} (value not shown) is not used: monitoring is off in this environment; remove it with "pulumi config rm ${key}", or turn monitoring on`);
+    expect(refused(staging, raw({ ...GKE_CONFIG, [key]: 'short' }, [key]))).toMatch(/grafanaAdminPassword \(value not shown\) is shorter than 16 characters/);
+    expect(refused(staging, raw({ ...GKE_CONFIG, [key]: pw }))).toMatch(/grafanaAdminPassword \(value not shown\) is stored in plain text in the stack file/);
+  });
+
   test('keeps secret values as Pulumi secrets', async () => {
     const env = loadEnvironment('staging', SECRET_CONFIG_TLS);
     const config = parseStackConfig(env, raw(

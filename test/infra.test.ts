@@ -344,6 +344,8 @@ describe.each(['dev', 'staging', 'prod'])('stack %s', (stack) => {
     for (const p of patches) {
       // Left alone when it leaves the program; applied only once the StatefulSet made its claims.
       expect(p.retainOnDelete).toBe(true);
+      // The StatefulSet controller owns the size it copied from the template: the patch takes it over.
+      expect(p.inputs.metadata.annotations).toEqual({ 'pulumi.com/skipAwait': 'true', 'pulumi.com/patchForce': 'true' });
       expect(p.dependencies).toEqual(expect.arrayContaining(sts.map((o) => deployed(run, o).urn)));
     }
     expect(deployed(run, sts[0]).ignoreChanges).toEqual(['spec.volumeClaimTemplates']);

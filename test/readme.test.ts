@@ -40,7 +40,7 @@ describe('README examples', () => {
 
   it('has an example for every construct section', () => {
     expect(examples.map(([title]) => title)).toEqual([
-      'Web service', 'Stateful service', 'Batch', 'TLS ingress', 'Node pools', 'Node agent', 'Guarded namespace',
+      'Web service', 'Stateful service', 'Batch', 'TLS ingress', 'HTTPS gateway (Gateway API)', 'Metrics', 'Node pools', 'Node agent', 'Guarded namespace',
       'Priority classes', 'Configuration', 'Access', 'Services', 'Storage',
     ]);
   });

@@ -12,7 +12,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { GO_TOOLS, GoTool, NOT_SERVED, PULUMI_PLUGINS, ToolName } from './pins';
+import { CRD_SOURCES, GO_TOOLS, GoTool, NOT_SERVED, PULUMI_PLUGINS, ToolName } from './pins';
 
 /** Bumped when the way tools are built changes, so old caches are not mistaken for new ones. */
 const RECIPE = 1;
@@ -207,6 +207,29 @@ function buildTool(root: string, name: ToolName): void {
   fs.writeFileSync(path.join(root, 'stamps', `${name}.json`), JSON.stringify(tool, null, 2));
 }
 
+/** Where a CRD source's manifests go: its version is in the folder name (CRDs are not part of the cache key, so a new pin adds a folder instead of rebuilding the tools). */
+const crdDir = (root: string, name: string, version: string): string => path.join(root, 'crds', `${name}@${version}`);
+
+/** The CRD manifests of the toolchain. */
+export const crdFiles = (root = toolchainRoot()): string[] => Object.entries(CRD_SOURCES).flatMap(([name, src]) => src.files.map((f) => path.join(crdDir(root, name, src.version), path.posix.basename(f))));
+
+/** Copies the CRD manifests out of their modules into crds/<source>/ (a module download, no build). */
+function fetchCrds(root: string): void {
+  for (const [name, src] of Object.entries(CRD_SOURCES)) {
+    const dir = crdDir(root, name, src.version);
+    if (src.files.every((f) => fs.existsSync(path.join(dir, path.posix.basename(f))))) continue;
+    fs.mkdirSync(root, { recursive: true });
+    const info = JSON.parse(execFileSync('go', ['mod', 'download', '-json', `${src.module}@${src.version}`], { cwd: root, env: { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local', GOWORK: 'off' }, encoding: 'utf8' })) as { Dir: string; Error?: string };
+    if (info.Error) throw new Error(`toolchain: the module proxy did not serve ${src.module}@${src.version}: ${info.Error}`);
+    const tmp = `${dir}.tmp`;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.mkdirSync(tmp, { recursive: true });
+    for (const f of src.files) fs.copyFileSync(path.join(info.Dir, f), path.join(tmp, path.posix.basename(f)));
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.renameSync(tmp, dir);
+  }
+}
+
 /** Installs the Pulumi plugins from bin/ into the toolchain's PULUMI_HOME (no download). */
 function installPlugins(root: string): void {
   const home = pulumiHome(root);
@@ -250,7 +273,8 @@ export function ensureToolchain(log: (line: string) => void = (l) => console.err
   const root = toolchainRoot();
   const missing = missingTools(root);
   const pluginsMissing = PULUMI_PLUGINS.some((p) => !fs.existsSync(path.join(pulumiHome(root), 'plugins', `${p.kind}-${p.name}-v${p.version}`, p.binary)));
-  if (missing.length === 0 && !pluginsMissing) return toolchainBin(root);
+  const crdsMissing = crdFiles(root).some((f) => !fs.existsSync(f));
+  if (missing.length === 0 && !pluginsMissing && !crdsMissing) return toolchainBin(root);
   const unlock = lock(root);
   try {
     const start = Date.now();
@@ -261,6 +285,7 @@ export function ensureToolchain(log: (line: string) => void = (l) => console.err
       log(`toolchain: ${name} built in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${binaryNames(name).join(', ')}`);
     }
     installPlugins(root);
+    fetchCrds(root);
     log(`toolchain: built in ${((Date.now() - start) / 1000).toFixed(0)} s; ${root} holds ${duMegabytes(root)} MB (the Go module and build caches, shared with other Go work, hold the rest)`);
   } finally {
     unlock();

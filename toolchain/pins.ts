@@ -128,6 +128,26 @@ export const PULUMI_PLUGINS = [
 ] as const;
 
 /**
+ * CustomResourceDefinitions of the custom kinds the charts write, taken from the Go modules that
+ * ship them (a module zip holds the whole repository), so the local API servers validate those
+ * objects as strictly as built-in ones. The cluster add-ons that own them install them for real:
+ * GKE's Gateway controller, kube-prometheus-stack (infra/monitoring.ts, whose operator is this one).
+ */
+export const CRD_SOURCES = {
+  'gateway-api': {
+    module: 'sigs.k8s.io/gateway-api',
+    // The standard channel's v1 kinds; v1.2 is the newest whose validation rules a 1.28 API server runs.
+    version: 'v1.2.1',
+    files: ['gatewayclasses', 'gateways', 'httproutes', 'referencegrants'].map((k) => `config/crd/standard/gateway.networking.k8s.io_${k}.yaml`),
+  },
+  'prometheus-operator': {
+    module: 'github.com/prometheus-operator/prometheus-operator',
+    version: 'v0.91.0',
+    files: ['servicemonitors', 'podmonitors'].map((k) => `example/prometheus-operator-crd/monitoring.coreos.com_${k}.yaml`),
+  },
+} as const;
+
+/**
  * What the issue asked for that the module proxy reachable from this project's machines does not
  * serve (it answers 403 for every version; checked with `go list -m -versions` and
  * `go mod download` of the exact releases). Listed so nothing is left out in silence: the

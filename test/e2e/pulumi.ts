@@ -19,6 +19,7 @@ import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from '@pulumi/pulum
 import { NodePool } from '../../constructs/node-pool';
 import { loadEnvironment } from '../../environments';
 import { deployStack } from '../../infra/program';
+import { synthesizeEnvironment } from '../../synth/synthesize';
 import { pulumiHome, toolchainRoot } from '../../toolchain/build';
 import { PULUMI_VERSION } from '../../toolchain/pins';
 import { livePods, recentWarnings, workloadProblems } from './checks';
@@ -50,6 +51,19 @@ function changes(events: EngineEvent[]): Map<string, string[]> {
   return out;
 }
 
+/** The steps each resource is planned for in a preview, by URN suffix (`same` and reads left out): a replacement is `replace` with its `create-replacement` and `delete-replaced`. */
+function plannedOps(events: EngineEvent[]): Map<string, string> {
+  const out = new Map<string, string[]>();
+  for (const e of events) {
+    const meta = e.resourcePreEvent?.metadata;
+    if (!meta || meta.op === 'same' || meta.op === 'read') continue;
+    const key = `${meta.type}::${meta.urn.split('::').pop()}`;
+    out.set(key, [...new Set([...(out.get(key) ?? []), meta.op])]);
+  }
+  // One word per resource: a replacement, whatever order its steps came in, reads "replace".
+  return new Map([...out].map(([k, ops]) => [k, ops.includes('replace') || ops.includes('create-replacement') ? 'replace' : ops.join('+')]));
+}
+
 const podUids = async (client: KubeClient, ns: string) => new Map((await livePods(client, ns)).map((p) => [p.metadata.uid!, p.metadata.labels?.['app.kubernetes.io/name'] ?? p.metadata.name]));
 
 export async function pulumiScenario(ctx: E2eContext): Promise<void> {
@@ -62,8 +76,8 @@ export async function pulumiScenario(ctx: E2eContext): Promise<void> {
     suite.blocked('pulumi preview, up, preview --expect-no-changes, edit, export, destroy', 'the local cluster did not start');
     return;
   }
-  const client = new KubeClient(state);
-  const provisioner = startProvisioner(client, values.storage.provisioner);
+  let client = new KubeClient(state);
+  let provisioner = startProvisioner(client, values.storage.provisioner);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-pulumi-'));
   const password = randomBytes(24).toString('hex');
   try {
@@ -140,6 +154,69 @@ export async function pulumiScenario(ctx: E2eContext): Promise<void> {
       await suite.step('a second pulumi preview --expect-no-changes passes', async () => {
         await s.preview({ expectNoChanges: true, onOutput: log('preview') });
       });
+      await suite.step('a node name that does not exist fails the update, naming it, and creates no phantom Node', async () => {
+        const ghost = 'no-such-node';
+        await s.setConfig('k8s-stack:nodeNames', { value: JSON.stringify([...state.nodes.slice(0, -1), ghost]) });
+        try {
+          let message = '';
+          try {
+            await s.up({ onOutput: () => undefined });
+          } catch (e) {
+            message = (e as Error).message;
+          }
+          if (!message) throw new Error('pulumi up succeeded with a node that does not exist');
+          const line = message.split('\n').find((l) => l.includes(ghost) && /not (exist|found)/i.test(l));
+          if (!line) throw new Error(`the failure does not name the missing node:\n${message.slice(-2000)}`);
+          if (await client.get(`/api/v1/nodes/${ghost}`)) throw new Error(`a Node "${ghost}" was created`);
+          console.log(`     ${line.trim().slice(0, 200)}`);
+        } finally {
+          await s.setConfig('k8s-stack:nodeNames', { value: JSON.stringify(state.nodes) });
+        }
+        // And the stack is whole again.
+        await s.preview({ expectNoChanges: true, onOutput: log('preview') });
+      });
+      // Settings changed by the steps below and kept by the later ones (a shrink back would be refused).
+      let keptSets: string[] = [];
+      await suite.step('an immutable StorageClass field change is planned and applied as a replacement, not refused as an update', async () => {
+        const sets = ['storage.reclaimPolicy=Retain', 'storage.allowVolumeExpansion=true'];
+        const events: EngineEvent[] = [];
+        // The provider's server-side dry run of the replacement is refused by the API server
+        // (pulumi-kubernetes retries previews under another name only for "field is immutable";
+        // StorageClass says "updates to reclaimPolicy are forbidden"): the plan is what is checked.
+        let previewError = '';
+        await s.preview({ program: program(sets), onEvent: (e) => events.push(e) }).catch((e: Error) => { previewError = e.message; });
+        const ops = plannedOps(events);
+        const storageClass = [...ops].find(([k]) => k.startsWith('kubernetes:storage.k8s.io/v1:StorageClass::'));
+        if (storageClass?.[1] !== 'replace') throw new Error(`the StorageClass is planned as ${storageClass?.[1] ?? 'nothing'}, not replace: ${JSON.stringify(Object.fromEntries(ops))}`);
+        if (previewError && !/updates to reclaimPolicy are forbidden/.test(previewError)) throw new Error(`preview failed for another reason:\n${previewError.slice(-1500)}`);
+        const before = await client.get<KubeObject & { reclaimPolicy: string }>(`/apis/storage.k8s.io/v1/storageclasses/${values.storage.className}`);
+        const r = await s.up({ program: program(sets), onOutput: log('up') });
+        if (r.summary.result !== 'succeeded') throw new Error(`up: ${r.summary.result}`);
+        const after = await client.get<KubeObject & { reclaimPolicy: string; allowVolumeExpansion: boolean }>(`/apis/storage.k8s.io/v1/storageclasses/${values.storage.className}`);
+        if (after?.reclaimPolicy !== 'Retain' || after.metadata.uid === before?.metadata.uid) throw new Error(`StorageClass after up: reclaimPolicy ${after?.reclaimPolicy}, uid ${after?.metadata.uid === before?.metadata.uid ? 'unchanged' : 'new'}`);
+        keptSets = sets;
+        console.log(`     planned ${storageClass[1]}${previewError ? ' (the provider\'s dry run of it refused, as upstream)' : ''}; applied: ${JSON.stringify(r.summary.resourceChanges)}`);
+      });
+      await suite.step('a larger database size resizes its claim in place: the StatefulSet and its pod are kept', async () => {
+        const sets = [...keptSets, 'database.storageSize=3Gi'];
+        const events: EngineEvent[] = [];
+        await s.preview({ program: program(sets), onEvent: (e) => events.push(e) });
+        const ops = plannedOps(events);
+        const claim = [...ops].find(([k]) => k.startsWith('kubernetes:core/v1:PersistentVolumeClaimPatch::'));
+        if (claim?.[1] !== 'update') throw new Error(`the claim resize is planned as ${claim?.[1] ?? 'nothing'}: ${JSON.stringify(Object.fromEntries(ops))}`);
+        const others = [...ops].filter(([k]) => !k.startsWith('kubernetes:core/v1:PersistentVolumeClaimPatch::') && !k.startsWith('kubernetes:yaml:ConfigGroup::') && !k.startsWith('k8sstack:') && !k.startsWith('pulumi:pulumi:Stack'));
+        if (others.length) throw new Error(`more than the claim is planned to change: ${JSON.stringify(Object.fromEntries(others))}`);
+        const sts = await client.get(`/apis/apps/v1/namespaces/${values.namespace}/statefulsets/db`);
+        const pod = await client.get(`/api/v1/namespaces/${values.namespace}/pods/db-0`);
+        const r = await s.up({ program: program(sets), onOutput: log('up') });
+        if (r.summary.result !== 'succeeded') throw new Error(`up: ${r.summary.result}`);
+        const pvc = await client.get<KubeObject & { spec: { resources: { requests: { storage: string } } } }>(`/api/v1/namespaces/${values.namespace}/persistentvolumeclaims/data-db-0`);
+        if (pvc?.spec.resources.requests.storage !== '3Gi') throw new Error(`data-db-0 requests ${pvc?.spec.resources.requests.storage}, not 3Gi`);
+        if ((await client.get(`/apis/apps/v1/namespaces/${values.namespace}/statefulsets/db`))?.metadata.uid !== sts?.metadata.uid) throw new Error('the StatefulSet was replaced');
+        if ((await client.get(`/api/v1/namespaces/${values.namespace}/pods/db-0`))?.metadata.uid !== pod?.metadata.uid) throw new Error('the database pod was replaced');
+        keptSets = sets;
+        console.log(`     planned ${JSON.stringify(Object.fromEntries(ops))}; data-db-0 now requests 3Gi`);
+      });
       await suite.step('pulumi stack export holds no plaintext secret (password, TLS key); --show-secrets shows they are there', () => {
         const exported = (...extra: string[]) => execFileSync(path.join(bin, 'pulumi'), ['stack', 'export', '--stack', 'dev', ...extra], { cwd: work, env: { ...process.env, ...engineEnv }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
         const text = exported();
@@ -159,9 +236,19 @@ export async function pulumiScenario(ctx: E2eContext): Promise<void> {
       await suite.step('changing one ConfigMap value rolls exactly the pods that read it, and replaces nothing else', async () => {
         const before = await podUids(client, values.namespace);
         const events: EngineEvent[] = [];
-        const r = await s.up({ program: program(['api.logLevel=info']), onEvent: (e) => events.push(e), onOutput: log('up') });
+        const cmBefore = await client.get(`/api/v1/namespaces/${values.namespace}/configmaps/api-settings`);
+        const r = await s.up({ program: program([...keptSets, 'api.logLevel=info']), onEvent: (e) => events.push(e), onOutput: log('up') });
         if (r.summary.result !== 'succeeded') throw new Error(`up: ${r.summary.result}`);
         const changed = changes(events);
+        // Updated in place (its uid kept: readers never see it missing), and before its reader.
+        if (JSON.stringify(changed.get('update')?.filter((n) => n.includes('ConfigMap'))) !== JSON.stringify(['kubernetes:core/v1:ConfigMap::shop-dev/api-settings'])) throw new Error(`the ConfigMap was not updated in place: ${JSON.stringify(Object.fromEntries(changed))}`);
+        const cmAfter = await client.get(`/api/v1/namespaces/${values.namespace}/configmaps/api-settings`);
+        if (cmAfter?.metadata.uid !== cmBefore?.metadata.uid) throw new Error('the ConfigMap was deleted and created again (its uid changed)');
+        const order = events.filter((e) => e.resOutputsEvent && e.resOutputsEvent.metadata.op === 'update').map((e) => e.resOutputsEvent!.metadata.urn.split('::').pop());
+        const cmDone = order.indexOf('shop-dev/api-settings');
+        const startOf = (urnEnd: string) => events.findIndex((e) => e.resourcePreEvent?.metadata.urn.endsWith(urnEnd) && e.resourcePreEvent.metadata.op === 'update');
+        const cmEnd = events.findIndex((e) => e.resOutputsEvent?.metadata.urn.endsWith('ConfigMap::shop-dev/api-settings'));
+        if (cmDone < 0 || startOf('Deployment::shop-dev/api') < cmEnd) throw new Error(`the api Deployment was updated before its ConfigMap was: ${order.join(', ')}`);
         const touched = [...changed.values()].flat();
         const allowed = (n: string) => /ConfigMap::.*api-settings$/.test(n) || /Deployment::.*api$/.test(n);
         const unexpected = touched.filter((n) => !allowed(n));
@@ -176,8 +263,31 @@ export async function pulumiScenario(ctx: E2eContext): Promise<void> {
         if (cm?.data.PODINFO_LEVEL !== 'info') throw new Error(`api-settings PODINFO_LEVEL is ${cm?.data.PODINFO_LEVEL}`);
         console.log(`     ${JSON.stringify(Object.fromEntries(changed))}; replaced pods: ${replaced.join(', ')}`);
       });
+      await suite.step('a new cluster behind the same context (a new kube-system uid) makes pulumi up recreate every object in it', async () => {
+        const before = (await client.get(`/api/v1/namespaces/kube-system`))?.metadata.uid;
+        await provisioner.stop();
+        await down(CLUSTERS.pulumi);
+        const again = await up({ name: CLUSTERS.pulumi, bin, environment: values, bareNodes: true });
+        if (again.kubeconfig !== state.kubeconfig) throw new Error(`the new cluster's kubeconfig is ${again.kubeconfig}, not ${state.kubeconfig}`);
+        client = new KubeClient(again);
+        provisioner = startProvisioner(client, values.storage.provisioner);
+        const after = (await client.get(`/api/v1/namespaces/kube-system`))?.metadata.uid;
+        if (!before || !after || before === after) throw new Error(`kube-system uid ${before} -> ${after}: not a new cluster`);
+        const events: EngineEvent[] = [];
+        const r = await s.up({ program: program([...keptSets, 'api.logLevel=info']), onEvent: (e) => events.push(e), onOutput: log('up') });
+        if (r.summary.result !== 'succeeded') throw new Error(`up: ${r.summary.result}`);
+        const replaced = r.summary.resourceChanges?.replace ?? 0;
+        const objects = synthesizeEnvironment(loadEnvironment('dev', [...keptSets, 'api.logLevel=info'])).objects.length;
+        if (replaced < objects) throw new Error(`only ${replaced} resources replaced, the stack deploys ${objects} objects: ${JSON.stringify(r.summary.resourceChanges)}`);
+        await waitFor('the recreated workloads to converge', async () => (await workloadProblems(client, namespaces)).length === 0, 120_000,
+          async () => `${(await workloadProblems(client, namespaces)).join('\n')}\n${await recentWarnings(client, namespaces)}`);
+        const nodes = await client.list('/api/v1/nodes');
+        if (nodes.some((n) => !n.metadata.labels?.[NodePool.POOL_LABEL])) throw new Error('the new nodes were not labelled');
+        await s.preview({ program: program([...keptSets, 'api.logLevel=info']), expectNoChanges: true, onOutput: log('preview') });
+        console.log(`     kube-system ${before.slice(0, 8)} -> ${after.slice(0, 8)}; ${JSON.stringify(r.summary.resourceChanges)}`);
+      });
       await suite.step('pulumi destroy removes everything the stack created and leaves the nodes as it found them', async () => {
-        s.workspace.program = program(['api.logLevel=info']);
+        s.workspace.program = program([...keptSets, 'api.logLevel=info']);
         const r = await s.destroy({ onOutput: log('destroy') });
         if (r.summary.result !== 'succeeded') throw new Error(`destroy: ${r.summary.result}`);
         await waitFor('the namespaces to be gone', async () => {

@@ -13,6 +13,7 @@ import { AppConfig } from '../../constructs/configuration';
 import { NodePool, NodePoolSpec, Toleration } from '../../constructs/node-pool';
 import { ENVIRONMENTS, EnvironmentValues, loadEnvironment } from '../../environments';
 import { GKE_REGULAR_VERSION, KUBERNETES_VERSION } from '../../toolchain/pins';
+import { crdFiles } from '../../toolchain/build';
 import { parseQuantity } from '../../constructs/lib/validate';
 import { livePods, nodesAdmitting, num, recentWarnings, workloadProblems } from './checks';
 import { ClusterState, ZONE_LABEL, down, up } from './cluster';
@@ -35,6 +36,13 @@ function clean(r: CommandResult, what: string): void {
 }
 
 const objectCount = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8').split(/^---$/m).filter((d) => /^kind:/m.test(d)).length).reduce((a, b) => a + b, 0);
+
+/** Installs the toolchain's CRDs (toolchain/pins.ts CRD_SOURCES) and waits until they are served. */
+export function installCrds(bin: string, kubeconfig: string): void {
+  const files = crdFiles();
+  clean(kubectl(bin, kubeconfig, ['apply', '--server-side', ...files.flatMap((f) => ['-f', f])]), 'the CRDs');
+  clean(kubectl(bin, kubeconfig, ['wait', '--for=condition=Established', '--timeout=60s', ...files.flatMap((f) => ['-f', f])]), 'the CRDs to be established');
+}
 
 /** Every environment on the 1.28 API server; the GKE environments also on the newest GKE REGULAR minor. */
 export async function validateScenario(ctx: E2eContext): Promise<void> {
@@ -71,6 +79,8 @@ export async function validateScenario(ctx: E2eContext): Promise<void> {
         const dir = path.join(root, 'dist', env);
         // Namespaced objects validate only in namespaces that exist, so that layer is applied for real.
         clean(kubectl(bin, state.kubeconfig, ['apply', '--server-side', '-f', path.join(dir, '00-namespaces.yaml')]), 'the namespaces');
+        // The custom kinds (Gateway, HTTPRoute, ServiceMonitor) validate against their real CRDs.
+        installCrds(bin, state.kubeconfig);
         const r = kubectl(bin, state.kubeconfig, ['apply', '--server-side', '--dry-run=server', '-f', dir]);
         clean(r, `dist/${env}`);
         const accepted = r.stdout.split('\n').filter((l) => /\(server dry run\)$/.test(l)).length;
