@@ -1,4 +1,4 @@
-import { loadEnvironment } from '../environments';
+import { PROJECT, loadEnvironment } from '../environments';
 import { evaluate } from '../policy';
 import { buildObjects, policyContext, toFiles } from '../synth/synthesize';
 import { generatedServices } from './generated';
@@ -13,12 +13,12 @@ const values = loadEnvironment('prod');
 const extend = generatedServices(count);
 const t0 = performance.now();
 let constructed = 0;
-const objects = buildObjects(values, (chart, v) => {
-  extend(chart, v);
+const objects = buildObjects(PROJECT, values, (charts, v) => {
+  extend(charts, v);
   constructed = performance.now();
 });
 const t1 = performance.now();
-evaluate(objects, policyContext(values));
+evaluate(objects, policyContext(PROJECT, values));
 const t2 = performance.now();
 toFiles(objects);
 const t3 = performance.now();

@@ -1,4 +1,4 @@
-import { ENVIRONMENTS, loadEnvironment } from '../environments';
+import { ENVIRONMENTS, PROJECT, loadEnvironment } from '../environments';
 import { writeAtomically } from '../synth/output';
 import { SynthResult, synthesizeEnvironment } from '../synth/synthesize';
 import { generatedServices } from './generated';
@@ -10,6 +10,6 @@ import { generatedServices } from './generated';
  */
 const count = Number(process.argv[2] ?? 500);
 const outdir = process.argv[3] ?? '.bench/scale';
-const results: SynthResult[] = ENVIRONMENTS.map((env) => synthesizeEnvironment(loadEnvironment(env), generatedServices(count)));
+const results: SynthResult[] = ENVIRONMENTS.map((env) => synthesizeEnvironment(PROJECT, loadEnvironment(env), generatedServices(count)));
 writeAtomically(outdir, results);
 process.stdout.write(`${results.reduce((n, r) => n + r.objects.length, 0)} objects\n`);

@@ -6,21 +6,27 @@ import { GuardedNamespace } from '../constructs/guarded-namespace';
 import { addLintWaivers } from '../constructs/lib/lint-waivers';
 import { NodeAgent } from '../constructs/node-agent';
 import { NodePool } from '../constructs/node-pool';
-import { PriorityClasses } from '../constructs/priority-classes';
 import { ScheduledJob } from '../constructs/scheduled-job';
 import { StatefulService } from '../constructs/stateful-service';
-import { Claim, StorageClass } from '../constructs/storage';
+import { Claim } from '../constructs/storage';
 import { GOOGLE_LOAD_BALANCER_RANGES, HttpsGateway } from '../constructs/https-gateway';
 import { TlsIngress } from '../constructs/tls-ingress';
 import { WebService } from '../constructs/web-service';
 import { gatewayNames } from '../environments/edge';
-import type { EnvironmentValues } from '../environments/schema';
+import type { PlatformContext } from '../environments/app';
+import type { PlatformValues } from '../environments/schema';
+import type { ShopValues } from './shop-values';
 import { fluentBitConfig, nginxConfig } from './files';
 
 export interface ShopChartProps {
-  /** The validated values of one environment. */
-  readonly values: EnvironmentValues;
+  /** The environment's platform: its values, priority tiers, storage class and node pools. */
+  readonly platform: PlatformContext;
+  /** The shop's validated values in that environment. */
+  readonly values: ShopValues;
 }
+
+/** The shop's values with the platform's beside them, as the chart reads them. */
+type ShopView = PlatformValues & ShopValues;
 
 /** Ports of the stack, in one place: policies, Services and probes all use these. */
 export const PORTS = { web: 8080, api: 9898, db: 5432, dns: 53 } as const;
@@ -51,31 +57,20 @@ const POSTGRES_USER_REASON = 'postgres runs as the image\'s own user and group 7
  * environment's name.
  */
 export class ShopChart extends Chart {
-  public readonly values: EnvironmentValues;
-  /** The environment's priority tiers: `priorities.nameOf(tier)` is the PriorityClass name. */
-  public readonly priorities: PriorityClasses;
-  private readonly pools: ReadonlyMap<string, NodePool>;
+  public readonly values: ShopView;
+  private readonly platform: PlatformContext;
 
   public constructor(scope: Construct, id: string, props: ShopChartProps) {
     super(scope, id, { namespace: props.values.namespace, disableResourceNameHashes: true });
-    const v = props.values;
+    const v: ShopView = { ...props.platform.values, ...props.values };
     this.values = v;
-    this.pools = new Map(v.nodePools.map((p) => [p.name, new NodePool(p)]));
+    this.platform = props.platform;
     const app = v.app;
     const ns = v.namespace;
     const identity = (name: string, component: string, version?: string) => ({ name, partOf: app, component, version, namespace: ns });
-
-    // Cluster-wide: priority tiers and the storage class.
-    const priorities = new PriorityClasses(this, 'priorities', { tiers: v.priorities, prefix: v.priorityPrefix });
-    this.priorities = priorities;
-    const storage = new StorageClass(this, 'storage', {
-      name: v.storage.className,
-      provisioner: v.storage.provisioner,
-      parameters: v.storage.parameters,
-      reclaimPolicy: v.storage.reclaimPolicy,
-      allowVolumeExpansion: v.storage.allowVolumeExpansion,
-      volumeBindingMode: 'WaitForFirstConsumer',
-    });
+    // Cluster-wide priority tiers and the storage class belong to the platform (charts/platform.ts).
+    const priorities = { nameOf: (tier: string) => props.platform.priorityClassName(tier) };
+    const storage = { storageClassName: props.platform.storageClassName };
 
     // The application namespace and its guardrails.
     const q = v.guardrails.quota;
@@ -109,7 +104,7 @@ export class ShopChart extends Chart {
       ...identity('web', 'frontend'), configMapName: 'web-nginx', files: { 'default.conf': nginxConfig({ port: PORTS.web, apiService: 'api', apiPort: PORTS.api }) },
     });
     // What the two stateless tiers share: HPA bounds, PDB, spreading, pool and priority from their values.
-    const replicated = (s: EnvironmentValues['web'], behavior: Pick<AutoscalingProps, 'scaleUp' | 'scaleDown'>) => ({
+    const replicated = (s: ShopValues['web'], behavior: Pick<AutoscalingProps, 'scaleUp' | 'scaleDown'>) => ({
       autoscaling: { minReplicas: s.autoscaling.minReplicas, maxReplicas: s.autoscaling.maxReplicas, cpuUtilization: s.autoscaling.cpuUtilization, ...behavior },
       disruptionBudget: { maxUnavailable: s.maxUnavailable },
       podAntiAffinity: 'soft' as const,
@@ -279,7 +274,7 @@ export class ShopChart extends Chart {
     const sel = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': `${app}-${name}` });
     namespace.allowDns();
     if (v.ingress.edge === 'gke-gateway') {
-      const names = gatewayNames(v);
+      const names = gatewayNames(v, app);
       new HttpsGateway(this, 'gateway', {
         ...identity('web', 'frontend'),
         gatewayName: 'shop',
@@ -369,7 +364,7 @@ export class ShopChart extends Chart {
       },
       name: 'log-agent', partOf: app, component: 'logging', version: v.logging.image.tag, namespace: v.systemNamespace,
       maxUnavailable: 1,
-      tolerateNodePools: [...this.pools.values()],
+      tolerateNodePools: v.nodePools.map((p) => this.nodePool(p.name)),
       priorityClassName: priorities.nameOf(v.web.priorityClass),
       readPodMetadata: true,
       // Node log files are 0640 root:root: the group bit lets a non-root agent read them, so the
@@ -395,8 +390,6 @@ export class ShopChart extends Chart {
 
   /** The node pool of this environment with that name. */
   public nodePool(name: string): NodePool {
-    const pool = this.pools.get(name);
-    if (!pool) throw new Error(`${this.node.path}: node pool "${name}" is not defined; defined pools: ${[...this.pools.keys()].join(', ')}`);
-    return pool;
+    return this.platform.nodePool(name);
   }
 }

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { createHash } from 'node:crypto';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { claimName } from './lib/names';
 import { invalid } from './lib/errors';
 import { AppIdentity, standardLabels } from './lib/labels';
@@ -132,21 +132,37 @@ export interface SecretReferenceProps {
 
 /**
  * A Secret by reference: never its values. The object itself is created at deploy time, so no
- * secret material is ever written into synthesized YAML.
+ * secret material is ever written into synthesized YAML. It writes no object either, so it takes
+ * two forms: `new SecretReference(scope, id, props)`, whose messages name the construct path, and
+ * `new SecretReference(props)`, whose messages name the Secret.
  */
-export class SecretReference implements ConfigSource {
+export class SecretReference extends Construct implements ConfigSource {
   public readonly kind = 'Secret' as const;
   public readonly name: string;
   public readonly keys: readonly string[];
   public readonly contentHash: string;
+  /** Where messages say the problem is: the construct, or the Secret by name. */
+  private readonly where: IConstruct | string;
 
-  public constructor(props: SecretReferenceProps) {
-    const where = `secret ${JSON.stringify(props.secretName)}`;
+  public constructor(props: SecretReferenceProps);
+  public constructor(scope: Construct, id: string, props: SecretReferenceProps);
+  public constructor(...args: [SecretReferenceProps] | [Construct, string, SecretReferenceProps]) {
+    const [scope, id, props] = args.length === 3 ? args : [undefined, undefined, args[0]];
+    const named = `secret ${JSON.stringify(props.secretName)}`;
+    // Without a scope, a root of its own: nothing in a chart's tree, and messages name the Secret.
+    super(scope as Construct, id ?? named);
+    const where: IConstruct | string = scope ? this : named;
+    this.where = where;
     check(where, 'secretName', props.secretName, dns1123SubdomainProblem(props.secretName));
     if (props.keys.length === 0) invalid(where, 'keys', props.keys, 'is empty', 'list the keys the Secret holds, e.g. ["password"]');
     this.name = props.secretName;
     this.keys = [...props.keys].sort();
     this.contentHash = createHash('sha256').update(`${this.keys.join(',')}@${props.version ?? '1'}`).digest('hex');
+  }
+
+  /** The reference as data, for JSON.stringify: what it was before SecretReference was a construct, never the construct tree. */
+  public toJSON(): Record<string, unknown> {
+    return { kind: this.kind, name: this.name, keys: this.keys, contentHash: this.contentHash };
   }
 
   public envValues(scope: Construct, env: Record<string, string>): Record<string, kplus.EnvValue> {
@@ -166,7 +182,7 @@ export class SecretReference implements ConfigSource {
   }
 
   public volume(volumeName: string): VolumeSpec {
-    check(`secret ${JSON.stringify(this.name)}`, 'volumeName', volumeName, dns1123LabelProblem(volumeName));
+    check(this.where, 'volumeName', volumeName, dns1123LabelProblem(volumeName));
     return { name: volumeName, type: 'secret', secretName: this.name };
   }
 }

@@ -1,3 +1,4 @@
+import { Construct, IConstruct } from 'constructs';
 import { invalid, show } from './lib/errors';
 import { check, dns1123LabelProblem, intProblem, labelKeyProblem, labelsProblem, labelValueProblem } from './lib/validate';
 
@@ -41,8 +42,20 @@ export interface Toleration {
 export interface NodePoolSpec {
   /** Pool name (RFC 1123 label); also the GKE node pool name. */
   readonly name: string;
-  /** Labels of every node in the pool. The pool label {@link NodePool.POOL_LABEL} is always added. @default - none */
+  /**
+   * Labels of every node in the pool. With `selectBy: "poolLabel"` the pool label
+   * {@link NodePool.POOL_LABEL} is added; with `selectBy: "labels"` they must be non-empty.
+   * @default - none
+   */
   readonly labels?: Record<string, string>;
+  /**
+   * How workloads find the nodes of the pool (their node affinity or `nodeSelector`).
+   * "poolLabel": by `labels` plus the pool label `k8s-stack.io/pool=<name>`, which the Pulumi layer
+   * puts on the nodes it creates or labels. "labels": by `labels` alone, for nodes this stack does
+   * not create or label (a managed node group, a cluster run by another team).
+   * @default "poolLabel"
+   */
+  readonly selectBy?: NodePoolSelection;
   /** Taints of every node in the pool. @default - none: any pod may land here */
   readonly taints?: NodeTaint[];
   /** GKE machine type. @default "e2-standard-2" */
@@ -57,13 +70,25 @@ export interface NodePoolSpec {
   readonly spot?: boolean;
 }
 
-/** A validated node pool description. */
-export class NodePool {
+/** How workloads find the nodes of a pool: by the pool label as well as its labels, or by its labels alone. */
+export type NodePoolSelection = 'poolLabel' | 'labels';
+export const NODE_POOL_SELECTIONS: readonly NodePoolSelection[] = ['poolLabel', 'labels'];
+
+/**
+ * A validated node pool description. It writes no Kubernetes object: workloads read it for their
+ * scheduling, and the Pulumi layer, which has no construct tree, for the nodes. Hence two forms:
+ * `new NodePool(scope, id, spec)` in a chart, whose messages name the construct path, and
+ * `new NodePool(spec)` anywhere else, whose messages name the pool.
+ */
+export class NodePool extends Construct {
   /** The label that names a node's pool on every cluster kind this library targets. */
   public static readonly POOL_LABEL = 'k8s-stack.io/pool';
 
   public readonly name: string;
+  /** The labels workloads select the pool's nodes by: `labels`, plus the pool label unless `selectBy` is "labels". */
   public readonly labels: Readonly<Record<string, string>>;
+  /** How workloads find the pool's nodes (see {@link NodePoolSpec.selectBy}). */
+  public readonly selectBy: NodePoolSelection;
   public readonly taints: readonly NodeTaint[];
   public readonly machineType: string;
   public readonly minNodes: number;
@@ -71,12 +96,23 @@ export class NodePool {
   public readonly diskSizeGb: number;
   public readonly spot: boolean;
 
-  public constructor(spec: NodePoolSpec) {
-    const where = `nodePool ${show(spec.name)}`;
+  public constructor(spec: NodePoolSpec);
+  public constructor(scope: Construct, id: string, spec: NodePoolSpec);
+  public constructor(...args: [NodePoolSpec] | [Construct, string, NodePoolSpec]) {
+    const [scope, id, spec] = args.length === 3 ? args : [undefined, undefined, args[0]];
+    const named = `nodePool ${show(spec.name)}`;
+    // Without a scope, a root of its own: nothing in a chart's tree, and messages name the pool.
+    super(scope as Construct, id ?? named);
+    const where: IConstruct | string = scope ? this : named;
     check(where, 'name', spec.name, dns1123LabelProblem(spec.name, 40));
     check(where, 'labels', spec.labels, labelsProblem(spec.labels ?? {}));
     if (spec.labels?.[NodePool.POOL_LABEL] !== undefined && spec.labels[NodePool.POOL_LABEL] !== spec.name) {
       invalid(where, `labels["${NodePool.POOL_LABEL}"]`, spec.labels[NodePool.POOL_LABEL], 'differs from the pool name', 'leave it out: it is set to the pool name');
+    }
+    const selectBy = spec.selectBy ?? 'poolLabel';
+    if (!NODE_POOL_SELECTIONS.includes(selectBy)) invalid(where, 'selectBy', selectBy, 'is not a way to select a pool', `use one of ${NODE_POOL_SELECTIONS.map((s) => `"${s}"`).join(', ')}`);
+    if (selectBy === 'labels' && Object.keys(spec.labels ?? {}).length === 0) {
+      invalid(where, 'labels', spec.labels ?? {}, 'is empty with selectBy "labels", so nothing would tell the pool\'s nodes apart', 'give the labels its nodes carry, e.g. { "cloud.google.com/gke-nodepool": "db" }, or leave selectBy out to select by the pool label');
     }
     const seen = new Set<string>();
     (spec.taints ?? []).forEach((t, i) => {
@@ -103,10 +139,24 @@ export class NodePool {
     check(where, 'diskSizeGb', this.diskSizeGb, intProblem(this.diskSizeGb, 10, 65536));
 
     this.name = spec.name;
-    this.labels = { ...spec.labels, [NodePool.POOL_LABEL]: spec.name };
+    this.selectBy = selectBy;
+    this.labels = selectBy === 'labels' ? { ...spec.labels } : { ...spec.labels, [NodePool.POOL_LABEL]: spec.name };
     this.taints = [...(spec.taints ?? [])];
     this.machineType = spec.machineType ?? 'e2-standard-2';
     this.spot = spec.spot ?? false;
+  }
+
+  /**
+   * The pool as data, for JSON.stringify (a BatchJob's spec hash reads its `nodePool` so): the
+   * description, never the construct tree, with the keys of the time before NodePool was a
+   * construct, so that the hashes, and the Job names made from them, stay what they were.
+   */
+  public toJSON(): Record<string, unknown> {
+    return {
+      name: this.name, labels: this.labels, taints: this.taints, machineType: this.machineType,
+      minNodes: this.minNodes, maxNodes: this.maxNodes, diskSizeGb: this.diskSizeGb, spot: this.spot,
+      ...(this.selectBy !== 'poolLabel' ? { selectBy: this.selectBy } : {}),
+    };
   }
 
   /** One toleration per taint: what a pod needs to be scheduled (and to stay) on this pool. */

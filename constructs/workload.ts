@@ -3,14 +3,14 @@ import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ConfigInjection, injectionHash } from './configuration';
-import { invalid } from './lib/errors';
-import { AppIdentity, LintWaivers, selectorLabels, standardLabels } from './lib/labels';
+import { closest, invalid } from './lib/errors';
+import { AppIdentity, CONFIG_HASH_ANNOTATION, LintWaivers, POLICY_WAIVER_PREFIX, selectorLabels, standardLabels } from './lib/labels';
 import { addLintWaivers } from './lib/lint-waivers';
 import { claimName } from './lib/names';
 import { patchAdd, patchRemove } from './lib/patch';
 import { POD_SECCOMP_PROFILE, restrictedContainerSecurity } from './lib/security';
 import {
-  check, dns1123LabelProblem, dns1123SubdomainProblem, imageProblem, intProblem, labelKeyProblem, labelValueProblem, portNameProblem, portProblem, quantityProblem, parseQuantity,
+  Problem, check, dns1123LabelProblem, dns1123SubdomainProblem, imageProblem, intProblem, labelKeyProblem, labelValueProblem, portNameProblem, portProblem, quantityProblem, parseQuantity,
 } from './lib/validate';
 import { NodePool, Toleration, formatTaint } from './node-pool';
 import type { ServicePortSpec } from './services';
@@ -70,7 +70,10 @@ export interface MountSpec {
   /** Name of a pod volume (from `volumes`, a writable path, a config injection or a claim template). */
   readonly volume: string;
   readonly mountPath: string;
-  /** @default true - mounts are read-only unless asked otherwise */
+  /**
+   * @default - false for an emptyDir volume (scratch space exists to be written), true for every
+   * other volume (ConfigMap, Secret, claim, ...)
+   */
   readonly readOnly?: boolean;
   /** @default - the whole volume */
   readonly subPath?: string;
@@ -92,6 +95,13 @@ export interface ContainerSpec {
   readonly ports?: PortSpec[];
   /** Literal environment variables; secrets arrive through `config` injections. @default - none */
   readonly env?: Record<string, string>;
+  /**
+   * Environment variables taken from fields of the pod (the downward API), variable name to field
+   * path: `{ POD_NAME: "metadata.name", POD_IP: "status.podIP", VERSION: "metadata.labels['app.kubernetes.io/version']" }`.
+   * The paths are those of {@link ENV_FIELD_PATHS}.
+   * @default - none
+   */
+  readonly fieldEnv?: Record<string, string>;
   /** Requests and limits, always explicit. */
   readonly resources: ResourceSpec;
   /** @default - none */
@@ -187,9 +197,22 @@ export interface PodProps {
   readonly topologySpread?: TopologySpread[];
   /**
    * Pod anti-affinity between replicas over `kubernetes.io/hostname`.
-   * @default - "soft" for a WebService or StatefulService of 2 or more replicas without topologySpread; else "none"
+   * @default - "soft" for a WebService, Worker or StatefulService of 2 or more replicas without topologySpread; else "none"
    */
   readonly podAntiAffinity?: 'soft' | 'hard' | 'none';
+  /**
+   * Secrets with registry credentials (type `kubernetes.io/dockerconfigjson`), by name, that the
+   * kubelet uses to pull the images of the pod.
+   * @default - none: the node's own credentials only
+   */
+  readonly imagePullSecrets?: string[];
+  /**
+   * Annotations on the pod template (not on the workload object), e.g. for an agent that reads
+   * them from the pods. A changed value rolls the pods. Keys under the library's own prefix
+   * `k8s-stack.io/` (such as `k8s-stack.io/config-hash`, which it writes) are refused.
+   * @default - none
+   */
+  readonly podAnnotations?: Record<string, string>;
   /** Group that owns mounted volumes. @default - not set */
   readonly fsGroup?: number;
   /**
@@ -365,6 +388,53 @@ function renderVolume(v: VolumeSpec): Record<string, unknown> {
 }
 
 /**
+ * The pod fields an environment variable can take (`fieldEnv`): those the API server accepts in an
+ * env `fieldRef` in Kubernetes 1.28. A label or an annotation is named by its key.
+ */
+export const ENV_FIELD_PATHS = [
+  'metadata.name', 'metadata.namespace', 'metadata.uid', "metadata.labels['<key>']", "metadata.annotations['<key>']",
+  'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.podIP', 'status.podIPs',
+] as const;
+
+/** The env value of one `fieldEnv` entry, or a ValidationError naming the variable and the path. */
+function fieldEnvValue(scope: Construct, field: string, path: string): kplus.EnvValue {
+  const keyed = /^metadata\.(labels|annotations)\['([^']*)'\]$/.exec(path);
+  if (keyed) {
+    const [, map, key] = keyed;
+    check(scope, field, key, labelKeyProblem(key));
+    return kplus.EnvValue.fromFieldRef(map === 'labels' ? kplus.EnvFieldPaths.POD_LABEL : kplus.EnvFieldPaths.POD_ANNOTATION, { key });
+  }
+  const plain = ENV_FIELD_PATHS.filter((p) => !p.includes('['));
+  if ((plain as readonly string[]).includes(path)) return kplus.EnvValue.fromFieldRef(path as kplus.EnvFieldPaths);
+  const map = /^metadata\.(labels|annotations)\b/.exec(typeof path === 'string' ? path : '')?.[1];
+  if (map) {
+    invalid(scope, field, path, `does not name one ${map === 'labels' ? 'label' : 'annotation'} as metadata.${map}['<key>']`,
+      `write e.g. "metadata.${map}['app.kubernetes.io/name']", in single quotes (a whole map is only available as a downwardAPI volume)`);
+  }
+  const near = typeof path === 'string' ? closest(path, plain) : undefined;
+  invalid(scope, field, path, 'is not a pod field an environment variable can take', `${near ? `did you mean "${near}"? ` : ''}use one of: ${ENV_FIELD_PATHS.join(', ')}`);
+}
+
+/** The library's own annotation prefix: `k8s-stack.io/config-hash` on pod templates, `k8s-stack.io/spec-hash` on Jobs. */
+const LIBRARY_ANNOTATION_PREFIX = 'k8s-stack.io/';
+/** The API server's limit on the total size of an object's annotations. */
+const ANNOTATIONS_MAX_BYTES = 256 * 1024;
+
+/** Why a pod annotation key is the library's and not the user's: one it writes, one under its prefix, or a policy waiver. */
+function reservedAnnotationProblem(key: string): Problem | undefined {
+  if (key === CONFIG_HASH_ANNOTATION) {
+    return { problem: 'is written by the library: the hash of the injected ConfigMaps and Secrets, which rolls the pods when they change', fix: 'leave it out: a changed AppConfig or a new SecretReference version rolls the pods' };
+  }
+  if (key.startsWith(LIBRARY_ANNOTATION_PREFIX)) {
+    return { problem: `is under the library's own prefix "${LIBRARY_ANNOTATION_PREFIX}", where it writes its annotations`, fix: 'use a prefix of your own, e.g. "example.com/"' };
+  }
+  if (key.startsWith(POLICY_WAIVER_PREFIX)) {
+    return { problem: 'is a policy waiver annotation, which the policy engine refuses wherever it appears', fix: 'list the waiver in the environment\'s waivers instead' };
+  }
+  return undefined;
+}
+
+/**
  * Renders `props` into `target`: containers through cdk8s-plus, everything else through checked
  * patches. Validates every prop first, so that nothing is half-built when a prop is wrong.
  *
@@ -436,16 +506,24 @@ export function renderPod(scope: Construct, target: PodTarget, identity: PodIden
       if (!volumeNames.has(m.volume)) invalid(scope, `${field}.mounts`, m.volume, 'names no volume of this pod', `use one of: ${[...volumeNames].join(', ') || 'none declared'}`);
       if (!m.mountPath.startsWith('/')) invalid(scope, `${field}.mounts[${m.volume}].mountPath`, m.mountPath, 'is not an absolute path', 'start it with "/"');
     }
-    for (const key of Object.keys(c.env ?? {})) {
-      if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(key)) invalid(scope, `${field}.env`, key, 'is not a valid environment variable name', 'use letters, digits, "_", "-" and ".", not starting with a digit');
+    for (const [prop, vars] of [['env', c.env], ['fieldEnv', c.fieldEnv]] as const) {
+      for (const key of Object.keys(vars ?? {})) {
+        if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(key)) invalid(scope, `${field}.${prop}`, key, 'is not a valid environment variable name', 'use letters, digits, "_", "-" and ".", not starting with a digit');
+      }
     }
-    // Only the injections this container receives; two of them setting one variable would silently lose one.
-    const envNames = new Set(Object.keys(c.env ?? {}));
+    const fieldValues = Object.entries(c.fieldEnv ?? {}).map(([name, path]) => [name, fieldEnvValue(scope, `${field}.fieldEnv["${name}"]`, path)] as const);
+    // Every variable once: a second definition would silently replace the first.
+    const envNames = new Map(Object.keys(c.env ?? {}).map((name) => [name, 'env']));
+    for (const name of Object.keys(c.fieldEnv ?? {})) {
+      if (envNames.has(name)) invalid(scope, `${field}.fieldEnv`, name, 'is also set in env', 'set it in one place only');
+      envNames.set(name, 'fieldEnv');
+    }
+    // Only the injections this container receives.
     for (const inj of injections) {
       if (inj.as !== 'env' || (inj.containers !== undefined && !inj.containers.includes(c.name))) continue;
       for (const env of Object.keys(inj.env)) {
-        if (envNames.has(env)) invalid(scope, `${field}.env`, env, 'is also injected from config', 'set it in one place only');
-        envNames.add(env);
+        if (envNames.has(env)) invalid(scope, `${field}.${envNames.get(env) === 'fieldEnv' ? 'fieldEnv' : 'env'}`, env, 'is also injected from config', 'set it in one place only');
+        envNames.set(env, 'config');
       }
     }
     check(scope, `${field}.runAsUser`, c.runAsUser ?? 1, intProblem(c.runAsUser ?? 1, 1));
@@ -453,6 +531,7 @@ export function renderPod(scope: Construct, target: PodTarget, identity: PodIden
     // Render through cdk8s-plus.
     const envVariables: Record<string, kplus.EnvValue> = {};
     for (const [k, v] of Object.entries(c.env ?? {})) envVariables[k] = kplus.EnvValue.fromValue(v);
+    for (const [k, v] of fieldValues) envVariables[k] = v;
     const envFrom: kplus.EnvFrom[] = [];
     // Injections reach every container, init containers included, unless they name containers.
     for (const inj of injections) {
@@ -506,6 +585,20 @@ export function renderPod(scope: Construct, target: PodTarget, identity: PodIden
   check(scope, 'terminationGracePeriodSeconds', grace, intProblem(grace, 0, 86400));
   if (props.fsGroup !== undefined) check(scope, 'fsGroup', props.fsGroup, intProblem(props.fsGroup, 0, 2147483647));
   (props.supplementalGroups ?? []).forEach((g, i) => check(scope, `supplementalGroups[${i}]`, g, intProblem(g, 0, 2147483647)));
+  const pullSecrets = props.imagePullSecrets ?? [];
+  pullSecrets.forEach((name, i) => {
+    check(scope, `imagePullSecrets[${i}]`, name, dns1123SubdomainProblem(name));
+    if (pullSecrets.indexOf(name) !== i) invalid(scope, `imagePullSecrets[${i}]`, name, 'is listed twice', 'list each Secret once');
+  });
+  const podAnnotations = props.podAnnotations ?? {};
+  let annotationBytes = 0;
+  for (const [k, v] of Object.entries(podAnnotations)) {
+    check(scope, 'podAnnotations', k, labelKeyProblem(k));
+    check(scope, 'podAnnotations', k, reservedAnnotationProblem(k));
+    if (typeof v !== 'string') invalid(scope, `podAnnotations["${k}"]`, v, 'is not a string', `quote it, e.g. "${String(v)}"`);
+    annotationBytes += Buffer.byteLength(k) + Buffer.byteLength(v);
+  }
+  if (annotationBytes > ANNOTATIONS_MAX_BYTES) invalid(scope, 'podAnnotations', `${annotationBytes} bytes`, 'exceed the 256 KiB the API server allows for annotations', 'move large content into a ConfigMap');
   for (const s of props.topologySpread ?? []) {
     check(scope, 'topologySpread.maxSkew', s.maxSkew ?? 1, intProblem(s.maxSkew ?? 1, 1));
     check(scope, 'topologySpread.topologyKey', s.topologyKey, labelKeyProblem(s.topologyKey));
@@ -514,7 +607,8 @@ export function renderPod(scope: Construct, target: PodTarget, identity: PodIden
   // Pod-level fields that cdk8s-plus-28 renders.
   for (const [k, v] of Object.entries(identity.labels)) workload.podMetadata.addLabel(k, v);
   const hash = injectionHash(injections);
-  if (hash) workload.podMetadata.addAnnotation('k8s-stack.io/config-hash', hash);
+  if (hash) workload.podMetadata.addAnnotation(CONFIG_HASH_ANNOTATION, hash);
+  for (const [k, v] of Object.entries(podAnnotations)) workload.podMetadata.addAnnotation(k, v);
   for (const h of props.hostAliases ?? []) workload.addHostAlias({ ip: h.ip, hostnames: h.hostnames });
   if (props.dns?.policy === 'None' && !(props.dns.nameservers?.length)) invalid(scope, 'dns.nameservers', props.dns.nameservers, 'is empty with dns policy None', 'give at least one nameserver');
   for (const n of props.dns?.nameservers ?? []) workload.dns.addNameserver(n);
@@ -532,14 +626,17 @@ export function renderPod(scope: Construct, target: PodTarget, identity: PodIden
   if (props.dns?.policy && props.dns.policy !== 'ClusterFirst') patchAdd(apiObject, `${tpl}/spec/dnsPolicy`, props.dns.policy);
   patchAdd(apiObject, `${tpl}/spec/terminationGracePeriodSeconds`, grace);
   if (props.priorityClassName) patchAdd(apiObject, `${tpl}/spec/priorityClassName`, props.priorityClassName);
+  if (pullSecrets.length > 0) patchAdd(apiObject, `${tpl}/spec/imagePullSecrets`, pullSecrets.map((name) => ({ name })));
   if (volumes.length > 0) patchAdd(apiObject, `${tpl}/spec/volumes`, volumes.map(renderVolume));
   const initCount = props.initContainers?.length ?? 0;
+  // Scratch space is for writing: an emptyDir is mounted read-write unless a mount says otherwise.
+  const emptyDirs = new Set(volumes.filter((v) => v.type === 'emptyDir').map((v) => v.name));
   all.forEach(({ c, init }, i) => {
     const at = init ? `${tpl}/spec/initContainers/${i}` : `${tpl}/spec/containers/${i - initCount}`;
     patchAdd(apiObject, `${at}/resources`, renderResources(c.resources));
     const mounts = [
       ...(c.writablePaths ?? []).map((p) => ({ name: writableVolumeName(c.name, p), mountPath: p })),
-      ...(c.mounts ?? []).map((m) => ({ name: m.volume, mountPath: m.mountPath, readOnly: m.readOnly ?? true, ...(m.subPath ? { subPath: m.subPath } : {}) })),
+      ...(c.mounts ?? []).map((m) => ({ name: m.volume, mountPath: m.mountPath, readOnly: m.readOnly ?? !emptyDirs.has(m.volume), ...(m.subPath ? { subPath: m.subPath } : {}) })),
       ...injections.filter((inj) => inj.as === 'volume' && (inj.containers === undefined || inj.containers.includes(c.name)))
         .map((inj) => ({ name: inj.as === 'volume' ? inj.volumeName : '', mountPath: inj.as === 'volume' ? inj.mountPath : '', readOnly: true })),
     ];

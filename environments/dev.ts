@@ -1,15 +1,13 @@
-import type { Overlay } from './schema';
+import type { EnvironmentOverlay } from '.';
 
 /**
  * Local development on minikube: small, a self-signed certificate, fast backups to test them. Two
  * replicas of web and api at least, as in every environment: one is no service during a node drain
  * (kube-score asks the same of every autoscaler).
  */
-export const dev: Overlay = {
+export const dev: EnvironmentOverlay = {
   name: 'dev',
   production: false,
-  namespace: 'shop-dev',
-  systemNamespace: 'shop-dev-system',
   // Reviewed exemptions, the only ones synth honours (README, "Policy").
   waivers: [
     { rule: 'pss-host-path-volumes', object: 'DaemonSet shop-dev-system/log-agent', reason: 'the log collector reads container logs from /var/log on each node, mounted read-only' },
@@ -38,30 +36,40 @@ export const dev: Overlay = {
     },
   ],
   storage: { className: 'shop-local', provisioner: 'rancher.io/local-path', parameters: {}, reclaimPolicy: 'Delete', allowVolumeExpansion: false },
-  guardrails: {
-    podSecurity: 'restricted',
-    quota: {
-      pods: 20, services: 10, loadBalancers: 0, nodePorts: 0, persistentVolumeClaims: 5,
-      requestsCpu: '4', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '16Gi', requestsStorage: '50Gi',
+  tasks: {
+    namespace: 'tasks-dev',
+    worker: { replicas: 2 },
+    // Every hour in dev, to see it run.
+    report: { schedule: '0 * * * *' },
+  },
+  shop: {
+    namespace: 'shop-dev',
+    systemNamespace: 'shop-dev-system',
+    guardrails: {
+      podSecurity: 'restricted',
+      quota: {
+        pods: 20, services: 10, loadBalancers: 0, nodePorts: 0, persistentVolumeClaims: 5,
+        requestsCpu: '4', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '16Gi', requestsStorage: '50Gi',
+      },
     },
-  },
-  web: {
-    autoscaling: { minReplicas: 2, maxReplicas: 3, cpuUtilization: 80 },
-    maxUnavailable: 1,
-    logLevel: 'debug',
-  },
-  api: {
-    autoscaling: { minReplicas: 2, maxReplicas: 3, cpuUtilization: 80 },
-    resources: { cpu: { request: '50m', limit: '500m' }, memory: { request: '64Mi', limit: '128Mi' } },
-    logLevel: 'debug',
-  },
-  database: { storageSize: '2Gi', resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '256Mi', limit: '256Mi' } } },
-  backup: { schedule: '*/30 * * * *', storageSize: '2Gi' },
-  ingress: {
-    host: 'shop.dev.example.test',
-    // The notes' Ingress with its TLS Secret, served by minikube's ingress addon.
-    edge: 'ingress',
-    className: 'nginx',
-    tls: { source: 'self-signed', secretName: 'shop-tls' },
+    web: {
+      autoscaling: { minReplicas: 2, maxReplicas: 3, cpuUtilization: 80 },
+      maxUnavailable: 1,
+      logLevel: 'debug',
+    },
+    api: {
+      autoscaling: { minReplicas: 2, maxReplicas: 3, cpuUtilization: 80 },
+      resources: { cpu: { request: '50m', limit: '500m' }, memory: { request: '64Mi', limit: '128Mi' } },
+      logLevel: 'debug',
+    },
+    database: { storageSize: '2Gi', resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '256Mi', limit: '256Mi' } } },
+    backup: { schedule: '*/30 * * * *', storageSize: '2Gi' },
+    ingress: {
+      host: 'shop.dev.example.test',
+      // The notes' Ingress with its TLS Secret, served by minikube's ingress addon.
+      edge: 'ingress',
+      className: 'nginx',
+      tls: { source: 'self-signed', secretName: 'shop-tls' },
+    },
   },
 };

@@ -1,205 +1,46 @@
-import { z } from 'zod';
-import { closest, show } from '../constructs/lib/errors';
+/**
+ * This repository's environments: dev, staging and prod, running the apps of charts/index.ts.
+ * The machinery (merging, --set, validation with did-you-mean messages) is generic, in load.ts;
+ * a project that installs the library binds its own apps and environments the same way.
+ */
+import { APPS, ShopValues, TasksValues } from '../charts';
 import { base } from './base';
 import { dev } from './dev';
+import { EnvironmentsDefinition, applySetOf, loadEnvironmentOf, validateEnvironmentOf } from './load';
 import { prod } from './prod';
-import { EnvironmentValues, Overlay, environmentSchema } from './schema';
+import type { Environment, Overlay } from './schema';
 import { staging } from './staging';
 
-export type { EnvironmentValues, Overlay } from './schema';
-export { environmentSchema } from './schema';
+export type { AppDefinition, IssueReporter, PlatformContext } from './app';
+export { defineApp } from './app';
+export { EnvironmentError, EnvironmentsDefinition, applySetOf, deepMerge, loadEnvironmentOf, parseSetValue, validateEnvironmentOf } from './load';
+export type { Environment, Overlay, PlatformValues } from './schema';
+export { environmentSchema, platformSchema } from './schema';
 
-/** The overlays, by environment name, in deployment order. */
-export const OVERLAYS: Readonly<Record<string, Overlay>> = { dev, staging, prod };
+/** The values of one environment of this repository: the platform's, and each app's under its name. */
+export type EnvironmentValues = Environment<{ shop: ShopValues; tasks: TasksValues }>;
 
-/** The known environment names. */
+/** What an environment file may set. */
+export type EnvironmentOverlay = Overlay<EnvironmentValues>;
+
+export const OVERLAYS: Readonly<Record<string, EnvironmentOverlay>> = { dev, staging, prod };
+
 export const ENVIRONMENTS: readonly string[] = Object.keys(OVERLAYS);
 
-/** Bad environment input: names the environment, the path and the value. Never carries a stack trace to the user. */
-export class EnvironmentError extends Error {
-  public constructor(message: string) {
-    super(message);
-    this.name = 'EnvironmentError';
-  }
+/** This repository's apps and environments. */
+export const PROJECT: EnvironmentsDefinition = { apps: APPS, base, environments: OVERLAYS };
+
+/** The effective values of one of this repository's environments (base, overlay, app defaults, --set), validated. */
+export function loadEnvironment(env: string, sets: readonly string[] = []): EnvironmentValues {
+  return loadEnvironmentOf<EnvironmentValues>(PROJECT, env, sets);
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-/** Kustomize-style overlay: objects deep-merge, arrays and scalars replace. Inputs are not modified. */
-export function deepMerge<T>(baseValue: T, overlay: unknown): T {
-  if (overlay === undefined) return structuredClone(baseValue);
-  if (!isPlainObject(baseValue) || !isPlainObject(overlay)) return structuredClone(overlay) as T;
-  const out: Record<string, unknown> = structuredClone(baseValue);
-  for (const [k, v] of Object.entries(overlay)) out[k] = k in out ? deepMerge(out[k], v) : structuredClone(v);
-  return out as T;
-}
-
-/** The dotted path of a zod issue: `nodePools.1.maxNodes`. */
-function dotted(path: readonly PropertyKey[]): string {
-  return path.map(String).join('.');
-}
-
-function valueAt(obj: unknown, path: readonly PropertyKey[]): unknown {
-  let cur = obj;
-  for (const k of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[k as string];
-  }
-  return cur;
-}
-
-const didYouMean = (word: string, candidates: readonly string[]) => {
-  const c = closest(word, candidates);
-  return c ? `did you mean "${c}"?` : `use one of: ${candidates.join(', ')}`;
-};
-
-/** A zod issue in this project's words: what is wrong, then how to fix it. */
-function describe(issue: z.core.$ZodIssue, value: unknown): string {
-  // Messages written in the schema itself are already in our words.
-  if (!/^(Invalid|Too (small|big)|Expected|Unrecognized)/.test(issue.message)) return issue.message;
-  if (value === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union' || issue.code === 'invalid_value')) {
-    return 'is missing; every environment must set it (see environments/schema.ts)';
-  }
-  const article = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
-  switch (issue.code) {
-    case 'invalid_type':
-      if (issue.expected === 'int') return 'is not a whole number; use a whole number such as 3';
-      if (issue.expected === 'number' && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) {
-        return `is a string, not a number; write ${value} without quotes`;
-      }
-      return `is ${article(Array.isArray(value) ? 'list' : value === null ? 'null' : typeof value)}, not ${article(issue.expected)}; use ${article(issue.expected)}`;
-    case 'too_small':
-      return issue.origin === 'array'
-        ? `has fewer than ${issue.minimum} items; add at least ${issue.minimum}`
-        : `is below ${issue.inclusive ? 'the minimum ' : ''}${issue.minimum}; use ${issue.inclusive ? '' : 'more than '}${issue.minimum}${issue.inclusive ? ' or more' : ''}`;
-    case 'too_big':
-      return issue.origin === 'array'
-        ? `has more than ${issue.maximum} items; keep at most ${issue.maximum}`
-        : `is above ${issue.inclusive ? 'the maximum ' : ''}${issue.maximum}; use ${issue.maximum}${issue.inclusive ? ' or less' : ''}`;
-    case 'invalid_value': {
-      const options = issue.values.map(String);
-      return `is not one of ${options.join(', ')}; ${typeof value === 'string' ? didYouMean(value, options) : `use one of: ${options.join(', ')}`}`;
-    }
-    case 'invalid_format':
-      return `${issue.message.replace(/^Invalid string: /, 'is not valid: ')}`;
-    default:
-      return issue.message;
-  }
-}
-
-/** Validates merged values; throws an EnvironmentError listing every problem as `env: path value problem; fix`. */
+/** Validates merged values of one of this repository's environments. */
 export function validateEnvironment(env: string, values: unknown): EnvironmentValues {
-  const result = environmentSchema.safeParse(values);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys') {
-      const parent = schemaAt(issue.path.map(String));
-      const known = parent && (parent as unknown as { def: { type: string } }).def.type === 'object' ? Object.keys((parent as unknown as z.ZodObject).shape) : [];
-      return issue.keys.map((key) => {
-        const near = closest(key, known);
-        const hint = near ? `did you mean "${[...issue.path, near].map(String).join('.')}"?` : `settings here: ${known.join(', ')}`;
-        return `environment "${env}": ${[...issue.path, key].map(String).join('.')} is not a known setting; ${hint}`;
-      }).join('\n');
-    }
-    const value = valueAt(values, issue.path);
-    return `environment "${env}": ${dotted(issue.path) || '(root)'} ${show(value)} ${describe(issue, value)}`;
-  });
-  throw new EnvironmentError(lines.join('\n'));
-}
-
-/** A schema without its optional/default/refinement wrappers: the structural type. */
-function unwrap(schema: z.ZodType): z.ZodType {
-  let cur = schema;
-  for (;;) {
-    const def = (cur as unknown as { def: { type: string; innerType?: z.ZodType; in?: z.ZodType } }).def;
-    if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable') && def.innerType) cur = def.innerType;
-    else if (def.type === 'pipe' && def.in) cur = def.in;
-    else return cur;
-  }
-}
-
-/** The zod schema at a dotted path, or undefined when the path names no setting. */
-function schemaAt(path: readonly string[]): z.ZodType | undefined {
-  let cur: z.ZodType = environmentSchema;
-  for (const seg of path) {
-    cur = unwrap(cur);
-    const def = (cur as unknown as { def: { type: string } }).def;
-    if (def.type === 'object') {
-      const shape = (cur as unknown as z.ZodObject).shape as Record<string, z.ZodType>;
-      if (!(seg in shape)) return undefined;
-      cur = shape[seg];
-    } else if (def.type === 'array') {
-      if (!/^\d+$/.test(seg)) return undefined;
-      cur = (cur as unknown as z.ZodArray<z.ZodType>).element;
-    } else if (def.type === 'record') {
-      cur = (cur as unknown as { def: { valueType: z.ZodType } }).def.valueType;
-    } else {
-      return undefined;
-    }
-  }
-  return cur;
-}
-
-/** Parses a `--set` value: JSON when it is valid JSON, otherwise the plain string. */
-export function parseSetValue(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
+  return validateEnvironmentOf<EnvironmentValues>(PROJECT, env, values);
 }
 
 /** Applies one `path=value` override to merged values (in place). */
 export function applySet(env: string, values: Record<string, unknown>, assignment: string): void {
-  const eq = assignment.indexOf('=');
-  if (eq <= 0) throw new EnvironmentError(`environment "${env}": --set ${show(assignment)} is not of the form path=value; e.g. --set web.image.tag=1.27.4-alpine`);
-  const path = assignment.slice(0, eq).split('.');
-  const raw = assignment.slice(eq + 1);
-  const target = path.some((p) => p === '') ? undefined : schemaAt(path);
-  // A string setting takes the text as typed: `--set web.image.tag=1.27` is "1.27", not 1.27.
-  const parsed = parseSetValue(raw);
-  const value = target && (unwrap(target) as unknown as { def: { type: string } }).def.type === 'string' && (typeof parsed === 'number' || typeof parsed === 'boolean') ? raw : parsed;
-  if (!target) {
-    // Suggest the nearest setting at the first segment that does not exist.
-    let i = 0;
-    while (i < path.length && schemaAt(path.slice(0, i + 1))) i++;
-    const parent = schemaAt(path.slice(0, i));
-    const known = parent && (parent as unknown as { def: { type: string } }).def.type === 'object' ? Object.keys((parent as unknown as z.ZodObject).shape) : [];
-    const near = closest(path[i] ?? '', known);
-    const hint = near ? `did you mean "${[...path.slice(0, i), near, ...path.slice(i + 1)].join('.')}"?`
-      : known.length ? `settings under ${path.slice(0, i).join('.') || 'the root'}: ${known.join(', ')}`
-      : 'use a dotted path into the values, as --print-config shows them (e.g. web.image.tag, nodePools.1.maxNodes)';
-    throw new EnvironmentError(`environment "${env}": --set path "${path.join('.')}" (value ${show(value)}) is not a known setting; ${hint}`);
-  }
-  let cur: unknown = values;
-  for (let i = 0; i < path.length - 1; i++) {
-    const seg = path[i];
-    const container = cur as Record<string, unknown>;
-    if (Array.isArray(container) && Number(seg) >= container.length) {
-      throw new EnvironmentError(`environment "${env}": --set path "${path.join('.')}" indexes item ${seg} of ${path.slice(0, i).join('.')}, which has ${container.length} items; use an index below ${container.length}`);
-    }
-    if (container[seg] === undefined) container[seg] = /^\d+$/.test(path[i + 1]) ? [] : {};
-    cur = container[seg];
-  }
-  const last = path[path.length - 1];
-  if (Array.isArray(cur) && Number(last) > cur.length) {
-    throw new EnvironmentError(`environment "${env}": --set path "${path.join('.')}" indexes past the end of ${path.slice(0, -1).join('.')} (${cur.length} items)`);
-  }
-  (cur as Record<string, unknown>)[last] = value;
-}
-
-/**
- * The effective values of an environment: base, its overlay, then each `--set`, validated.
- * Throws an EnvironmentError for an unknown environment or any invalid value.
- */
-export function loadEnvironment(env: string, sets: readonly string[] = []): EnvironmentValues {
-  const overlay = OVERLAYS[env];
-  if (!Object.prototype.hasOwnProperty.call(OVERLAYS, env) || !overlay) {
-    throw new EnvironmentError(`unknown environment "${env}"; known environments: ${ENVIRONMENTS.join(', ')}`);
-  }
-  const merged = deepMerge(base as unknown as Record<string, unknown>, overlay);
-  for (const s of sets) applySet(env, merged, s);
-  return validateEnvironment(env, merged);
+  applySetOf(PROJECT, env, values, assignment);
 }

@@ -1,14 +1,12 @@
-import type { Overlay } from './schema';
+import type { EnvironmentOverlay } from '.';
 
 /**
  * Production on GKE in asia-northeast1-a with three general nodes (the notes' cluster), a tainted
  * pool dedicated to the database, spot nodes for batch work, larger replicas and storage.
  */
-export const prod: Overlay = {
+export const prod: EnvironmentOverlay = {
   name: 'prod',
   production: true,
-  namespace: 'shop-prod',
-  systemNamespace: 'shop-prod-system',
   // Reviewed exemptions, the only ones synth honours (README, "Policy").
   waivers: [
     { rule: 'pss-host-path-volumes', object: 'DaemonSet shop-prod-system/log-agent', reason: 'the log collector reads container logs from /var/log on each node, mounted read-only' },
@@ -44,41 +42,52 @@ export const prod: Overlay = {
       machineType: 'e2-standard-2', minNodes: 0, maxNodes: 2, spot: true,
     },
   ],
-  guardrails: {
-    quota: {
-      pods: 80, services: 10, loadBalancers: 0, nodePorts: 0, persistentVolumeClaims: 20,
-      requestsCpu: '24', requestsMemory: '48Gi', limitsCpu: '48', limitsMemory: '96Gi', requestsStorage: '1Ti',
-    },
-    limits: { pvcMaxStorage: '500Gi' },
-  },
-  web: {
-    image: { repository: 'docker.io/nginxinc/nginx-unprivileged' },
-    autoscaling: { minReplicas: 3, maxReplicas: 10, cpuUtilization: 65 },
-    resources: { cpu: { request: '250m', limit: '1' }, memory: { request: '128Mi', limit: '256Mi' } },
-    maxUnavailable: '25%',
-    logLevel: 'warn',
-  },
-  api: {
-    autoscaling: { minReplicas: 3, maxReplicas: 12, cpuUtilization: 65 },
-    resources: { cpu: { request: '500m', limit: '2' }, memory: { request: '256Mi', limit: '512Mi' } },
-    maxUnavailable: 1,
-    logLevel: 'warn',
-  },
-  database: {
-    image: { repository: 'docker.io/library/postgres' },
-    storageSize: '100Gi',
-    resources: { cpu: { request: '2', limit: '2' }, memory: { request: '4Gi', limit: '4Gi' } },
-  },
-  backup: { schedule: '0 3 * * *', storageSize: '200Gi', nodePool: 'batch' },
   monitoring: { enabled: true, scrapeInterval: '15s' },
-  // Binary Authorization admits images by the name as written: Docker Hub images name their registry.
-  logging: { image: { repository: 'docker.io/fluent/fluent-bit' } },
-  ingress: {
-    host: 'shop.example.com',
-    // GKE's built-in Gateway controller (a global external Application Load Balancer) with a
-    // Google-managed certificate and a reserved address, all created and deleted by the stack.
-    edge: 'gke-gateway',
-    className: 'gke-l7-global-external-managed',
-    tls: { source: 'google-managed' },
+  tasks: {
+    namespace: 'tasks-prod',
+    guardrails: { quota: { pods: 30, requestsCpu: '4', requestsMemory: '4Gi', limitsCpu: '8', limitsMemory: '8Gi', requestsStorage: '20Gi' }, pvcMaxStorage: '20Gi' },
+    // Binary Authorization admits images by the name as written: Docker Hub images name their registry.
+    redis: { image: { repository: 'docker.io/library/redis' }, storageSize: '10Gi', resources: { cpu: { request: '250m', limit: '1' }, memory: { request: '512Mi', limit: '512Mi' } } },
+    worker: { image: { repository: 'docker.io/library/redis' }, replicas: 4 },
+  },
+  shop: {
+    namespace: 'shop-prod',
+    systemNamespace: 'shop-prod-system',
+    guardrails: {
+      quota: {
+        pods: 80, services: 10, loadBalancers: 0, nodePorts: 0, persistentVolumeClaims: 20,
+        requestsCpu: '24', requestsMemory: '48Gi', limitsCpu: '48', limitsMemory: '96Gi', requestsStorage: '1Ti',
+      },
+      limits: { pvcMaxStorage: '500Gi' },
+    },
+    web: {
+      image: { repository: 'docker.io/nginxinc/nginx-unprivileged' },
+      autoscaling: { minReplicas: 3, maxReplicas: 10, cpuUtilization: 65 },
+      resources: { cpu: { request: '250m', limit: '1' }, memory: { request: '128Mi', limit: '256Mi' } },
+      maxUnavailable: '25%',
+      logLevel: 'warn',
+    },
+    api: {
+      autoscaling: { minReplicas: 3, maxReplicas: 12, cpuUtilization: 65 },
+      resources: { cpu: { request: '500m', limit: '2' }, memory: { request: '256Mi', limit: '512Mi' } },
+      maxUnavailable: 1,
+      logLevel: 'warn',
+    },
+    database: {
+      image: { repository: 'docker.io/library/postgres' },
+      storageSize: '100Gi',
+      resources: { cpu: { request: '2', limit: '2' }, memory: { request: '4Gi', limit: '4Gi' } },
+    },
+    backup: { schedule: '0 3 * * *', storageSize: '200Gi', nodePool: 'batch' },
+    // Binary Authorization admits images by the name as written: Docker Hub images name their registry.
+    logging: { image: { repository: 'docker.io/fluent/fluent-bit' } },
+    ingress: {
+      host: 'shop.example.com',
+      // GKE's built-in Gateway controller (a global external Application Load Balancer) with a
+      // Google-managed certificate and a reserved address, all created and deleted by the stack.
+      edge: 'gke-gateway',
+      className: 'gke-l7-global-external-managed',
+      tls: { source: 'google-managed' },
+    },
   },
 };

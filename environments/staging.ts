@@ -1,11 +1,9 @@
-import type { Overlay } from './schema';
+import type { EnvironmentOverlay } from '.';
 
-/** Staging on GKE: production-shaped at a smaller scale, certificates from Let's Encrypt staging. */
-export const staging: Overlay = {
+/** Staging on GKE: production-shaped at a smaller scale, running the next image versions first. */
+export const staging: EnvironmentOverlay = {
   name: 'staging',
   production: false,
-  namespace: 'shop-staging',
-  systemNamespace: 'shop-staging-system',
   // Reviewed exemptions, the only ones synth honours (README, "Policy").
   waivers: [
     { rule: 'pss-host-path-volumes', object: 'DaemonSet shop-staging-system/log-agent', reason: 'the log collector reads container logs from /var/log on each node, mounted read-only' },
@@ -22,18 +20,27 @@ export const staging: Overlay = {
       maintenanceWindow: { days: ['SA', 'SU'], startUtc: '17:00', hours: 6 },
     },
   },
-  // Staging runs the next image versions before prod does.
-  web: { image: { tag: '1.27.4-alpine' } },
-  api: { image: { tag: '6.8.0' } },
-  database: { storageSize: '20Gi' },
-  backup: { schedule: '0 4 * * *' },
   monitoring: { enabled: true },
-  ingress: {
-    host: 'shop.staging.example.com',
-    // GKE's built-in Gateway controller (a global external Application Load Balancer) with a
-    // Google-managed certificate and a reserved address, all created and deleted by the stack.
-    edge: 'gke-gateway',
-    className: 'gke-l7-global-external-managed',
-    tls: { source: 'google-managed' },
+  tasks: {
+    namespace: 'tasks-staging',
+    redis: { storageSize: '2Gi' },
+    worker: { replicas: 2 },
+  },
+  shop: {
+    namespace: 'shop-staging',
+    systemNamespace: 'shop-staging-system',
+    // Staging runs the next image versions before prod does.
+    web: { image: { tag: '1.27.4-alpine' } },
+    api: { image: { tag: '6.8.0' } },
+    database: { storageSize: '20Gi' },
+    backup: { schedule: '0 4 * * *' },
+    ingress: {
+      host: 'shop.staging.example.com',
+      // GKE's built-in Gateway controller (a global external Application Load Balancer) with a
+      // Google-managed certificate and a reserved address, all created and deleted by the stack.
+      edge: 'gke-gateway',
+      className: 'gke-l7-global-external-managed',
+      tls: { source: 'google-managed' },
+    },
   },
 };

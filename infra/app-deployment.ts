@@ -86,8 +86,11 @@ export interface AppDeploymentArgs {
   readonly dependsOn: readonly pulumi.Resource[];
   /** What the routes also wait for: the edge's address and certificate (GKE). @default none */
   readonly routesDependOn?: readonly pulumi.Resource[];
-  /** The Secrets the manifests reference, created in the application namespace. */
-  readonly secrets: AppSecretsArgs;
+  /**
+   * The Secrets the apps' manifests reference, one AppSecrets component per app, named `name`
+   * (the first app's keeps the deployment's own name, as it always had).
+   */
+  readonly secrets: ReadonlyArray<{ readonly name: string; readonly args: AppSecretsArgs }>;
   /** Protect Namespaces, StatefulSets and PersistentVolumeClaims. @default false */
   readonly protectStatefulObjects?: boolean;
   /**
@@ -112,7 +115,7 @@ export interface AppDeploymentArgs {
 export class AppDeployment extends pulumi.ComponentResource {
   /** One ConfigGroup per layer. */
   public readonly layers: Readonly<Record<Layer, k8s.yaml.ConfigGroup>>;
-  public readonly secrets: AppSecrets;
+  public readonly secrets: AppSecrets[];
   /** A patch per StatefulSet claim carrying the template's size (PersistentVolumeClaim expansion). */
   public readonly claimResizes: k8s.core.v1.PersistentVolumeClaimPatch[];
 
@@ -153,9 +156,9 @@ export class AppDeployment extends pulumi.ComponentResource {
     const base = [...args.dependsOn];
     const cluster = group('cluster', base);
     const afterCluster = all(base, ...objectsOf(cluster));
-    this.secrets = new AppSecrets(name, args.secrets, { parent: this, provider: args.provider, dependsOn: afterCluster });
+    this.secrets = args.secrets.map((s) => new AppSecrets(s.name, s.args, { parent: this, provider: args.provider, dependsOn: afterCluster }));
     const config = group('config', afterCluster);
-    const afterConfig = all(afterCluster, ...objectsOf(config), this.secrets.secrets);
+    const afterConfig = all(afterCluster, ...objectsOf(config), this.secrets.flatMap((s) => s.secrets));
     const workloads = group('workloads', afterConfig);
     const routes = group('routes', all(afterConfig, ...objectsOf(workloads), [...(args.routesDependOn ?? [])]));
     this.layers = { cluster, config, workloads, routes };

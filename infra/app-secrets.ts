@@ -23,12 +23,18 @@ export const SELF_SIGNED_VALIDITY_HOURS = 365 * 24;
 export interface AppSecretsArgs {
   /** The application namespace the Secrets go to. */
   readonly namespace: string;
-  /** Application name: labels, and the database user and database name. */
+  /** Application name: the part-of label of the Secrets. */
   readonly app: string;
-  readonly tls: TlsSecretSource;
-  /** The database credentials Secret. */
+  /** The Ingress certificate. @default - none (the app serves no TLS of its own) */
+  readonly tls?: TlsSecretSource;
+  /**
+   * The credentials Secret of the app's data store: `password`, and `username` and `database`
+   * where given (a PostgreSQL login; a Redis one is a password only).
+   */
   readonly database: {
     readonly secretName: string;
+    readonly username?: string;
+    readonly database?: string;
     /** @default - a generated 32-character password */
     readonly password?: pulumi.Output<string>;
   };
@@ -59,7 +65,7 @@ export class AppSecrets extends pulumi.ComponentResource {
     const child = { parent: this, ...(opts.dependsOn !== undefined ? { dependsOn: opts.dependsOn } : {}) };
     const secretOutputs = { additionalSecretOutputs: ['data', 'stringData'] };
 
-    if (args.tls.source === 'self-signed' || args.tls.source === 'secret-config') {
+    if (args.tls?.source === 'self-signed' || args.tls?.source === 'secret-config') {
       const pem = args.tls.source === 'self-signed' ? this.selfSigned(name, args.tls.host) : { cert: args.tls.cert, key: args.tls.key };
       this.tlsSecret = new k8s.core.v1.Secret(`${name}-tls`, {
         metadata: { name: args.tls.secretName, namespace: args.namespace, labels },
@@ -76,7 +82,11 @@ export class AppSecrets extends pulumi.ComponentResource {
     this.databaseSecret = new k8s.core.v1.Secret(`${name}-db-credentials`, {
       metadata: { name: args.database.secretName, namespace: args.namespace, labels },
       type: 'Opaque',
-      stringData: pulumi.secret(password.apply((pw) => ({ username: args.app, password: pw, database: args.app }))),
+      stringData: pulumi.secret(password.apply((pw) => ({
+        ...(args.database.username !== undefined ? { username: args.database.username } : {}),
+        password: pw,
+        ...(args.database.database !== undefined ? { database: args.database.database } : {}),
+      }))),
     }, { ...child, ...secretOutputs });
 
     this.secrets = [...(this.tlsSecret ? [this.tlsSecret] : []), this.databaseSecret];

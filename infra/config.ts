@@ -22,6 +22,7 @@ export const CONFIG_KEYS = {
   tlsKey: { kinds: ['minikube', 'gke'], secret: true },
   dbPassword: { kinds: ['minikube', 'gke'], secret: true },
   grafanaAdminPassword: { kinds: ['minikube', 'gke'], secret: true },
+  redisPassword: { kinds: ['minikube', 'gke'], secret: true },
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -52,6 +53,8 @@ export interface StackConfig {
   readonly dbPassword?: pulumi.Output<string>;
   /** Grafana's admin password (monitoring), as a Pulumi secret. @default - generated */
   readonly grafanaAdminPassword?: pulumi.Output<string>;
+  /** The tasks app's Redis password, as a Pulumi secret. @default - generated */
+  readonly redisPassword?: pulumi.Output<string>;
 }
 
 /** The raw configuration of a stack: `namespace:key` to the string Pulumi holds, and which keys are secret. */
@@ -173,7 +176,8 @@ export function parseStackConfig(env: EnvironmentValues, raw: RawConfig): StackC
   // secret-config; optional for self-signed, where a certificate of one's own (an existing cluster
   // with its own CA, or one where the tls provider cannot be installed) replaces the generated one.
   let tls: StackConfig['tls'];
-  const source = env.ingress.tls.source;
+  // The shop's certificate: the only app with TLS of its own.
+  const source = env.apps.includes('shop') ? env.shop.ingress.tls.source : 'none';
   const cert = text('tlsCert');
   const key = text('tlsKey');
   const pemFix = (k: string) => `run "pulumi config set --secret ${full(k as ConfigKey)} < ${k === 'tlsCert' ? 'tls.crt' : 'tls.key'}"`;
@@ -206,6 +210,14 @@ export function parseStackConfig(env: EnvironmentValues, raw: RawConfig): StackC
     else grafanaAdminPassword = pulumi.secret(gpw);
   }
 
+  let redisPassword: pulumi.Output<string> | undefined;
+  const rpw = text('redisPassword');
+  if (rpw !== undefined) {
+    if (!env.apps.includes('tasks')) fail(full('redisPassword'), '(value not shown)', 'is not used: this environment does not run the tasks app', `remove it with "pulumi config rm ${full('redisPassword')}"`);
+    else if (rpw.length < MIN_DB_PASSWORD_LENGTH) fail(full('redisPassword'), '(value not shown)', `is shorter than ${MIN_DB_PASSWORD_LENGTH} characters`, 'use a longer one, or remove the key to have one generated');
+    else redisPassword = pulumi.secret(rpw);
+  }
+
   if (problems.length > 0) throw new StackConfigError(problems.join('\n'));
   return {
     ...(kind === 'gke' ? { gcpProject } : {}),
@@ -217,6 +229,7 @@ export function parseStackConfig(env: EnvironmentValues, raw: RawConfig): StackC
     ...(tls ? { tls } : {}),
     ...(dbPassword ? { dbPassword } : {}),
     ...(grafanaAdminPassword ? { grafanaAdminPassword } : {}),
+    ...(redisPassword ? { redisPassword } : {}),
   };
 }
 

@@ -2,13 +2,11 @@ import type * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ValidationError } from '../constructs/lib/errors';
 import { NodePool, NodePoolSpec } from '../constructs/node-pool';
-import { EnvironmentError, EnvironmentValues, loadEnvironment } from '../environments';
+import { EnvironmentError, EnvironmentValues, PROJECT, loadEnvironment } from '../environments';
 import { PolicyError, synthesizeEnvironment } from '../synth/synthesize';
 import { AppDeployment } from './app-deployment';
-import { TlsSecretSource } from './app-secrets';
+import { APP_INFRA } from './apps';
 import { StackConfig, StackConfigError, readStackConfig } from './config';
-import { gatewayNames } from '../environments/edge';
-import { GkeEdge } from './gke-edge';
 import { GkeCluster } from './gke-cluster';
 import { Monitoring } from './monitoring';
 import { MinikubeCluster } from './minikube-cluster';
@@ -17,17 +15,11 @@ import { MinikubeCluster } from './minikube-cluster';
 export interface StackOutputs {
   readonly environment: string;
   readonly clusterKind: 'minikube' | 'gke';
-  readonly namespace: string;
-  readonly ingressUrl: string;
-  /** Where the certificate comes from, and the Secret that holds it (none for google-managed). */
-  readonly tlsSecret: { readonly name?: string; readonly source: string };
-  /** GKE: the edge's reserved address and the DNS records to create for the host. */
-  readonly edgeAddress?: pulumi.Output<string>;
-  readonly dnsRecords?: pulumi.Output<Array<{ name: string; type: string; data: string }>>;
+  /** Each app's outputs, by name (namespace, URL, Secrets, the edge's address and DNS records). */
+  readonly apps: Record<string, Record<string, unknown>>;
   /** With monitoring: how to open Grafana, and its admin password (secret). */
   readonly grafanaCommand?: string;
   readonly grafanaAdminPassword?: pulumi.Output<string>;
-  readonly databaseCredentialsSecret: string;
   /** minikube: the kubeconfig context deployed into. */
   readonly kubeContext?: string;
   /** GKE: cluster name, location and the node service account. */
@@ -42,8 +34,8 @@ interface TargetCluster {
   readonly provider: k8s.Provider;
   readonly readiness: pulumi.Resource[];
   readonly awaitIngress: boolean;
-  /** What the routes wait for beyond the workloads (the GKE edge). */
-  readonly routesDependOn: pulumi.Resource[];
+  /** GKE: the project and the cluster, for the apps' cloud-side resources. */
+  readonly gke?: { readonly project: string; readonly cluster: pulumi.Resource };
   readonly outputs: Partial<StackOutputs>;
 }
 
@@ -59,25 +51,16 @@ function gke(values: EnvironmentValues, config: StackConfig, pools: NodePool[]):
     maintenanceWindow: g.maintenanceWindow!,
     ...(values.production ? { binaryAuthorization: { allowedRegistries: values.allowedRegistries } } : {}),
     secretsEncryption: values.production,
-    gatewayApi: values.ingress.edge === 'gke-gateway',
+    // GKE's Gateway controller, for any app whose edge is a Gateway.
+    gatewayApi: values.apps.includes('shop') && values.shop.ingress.edge === 'gke-gateway',
     protect: values.production,
   });
-  let edge: GkeEdge | undefined;
-  if (values.ingress.edge === 'gke-gateway') {
-    const names = gatewayNames(values);
-    edge = new GkeEdge(`${g.name}-edge`, {
-      project: config.gcpProject!, host: values.ingress.host, addressName: names.address, certificateMapName: names.certificateMap, protect: values.production,
-    }, { dependsOn: [cluster] });
-  }
   return {
     provider: cluster.provider,
     readiness: cluster.readiness,
     awaitIngress: false,
-    routesDependOn: edge?.dependencies ?? [],
-    outputs: {
-      clusterName: cluster.cluster.name, clusterLocation: g.zone, nodeServiceAccount: cluster.nodeServiceAccount.email, kubeconfig: cluster.kubeconfig,
-      ...(edge ? { edgeAddress: edge.address.address, dnsRecords: pulumi.output(edge.dnsRecords) } : {}),
-    },
+    gke: { project: config.gcpProject!, cluster: cluster.cluster },
+    outputs: { clusterName: cluster.cluster.name, clusterLocation: g.zone, nodeServiceAccount: cluster.nodeServiceAccount.email, kubeconfig: cluster.kubeconfig },
   };
 }
 
@@ -90,16 +73,7 @@ function minikube(values: EnvironmentValues, config: StackConfig, pools: NodePoo
     ...(config.kubeContext !== undefined ? { kubeContext: config.kubeContext } : {}),
     ...(config.nodeNames !== undefined ? { nodeNames: config.nodeNames } : {}),
   });
-  return { provider: cluster.provider, readiness: cluster.readiness, awaitIngress: cluster.managesIngressController, routesDependOn: [], outputs: { kubeContext: cluster.context } };
-}
-
-function tlsSource(values: EnvironmentValues, config: StackConfig): TlsSecretSource {
-  const { source, secretName } = values.ingress.tls;
-  // A certificate from config wins over generating one (config.ts allows it for self-signed only as a pair).
-  if ((source === 'self-signed' || source === 'secret-config') && config.tls) return { source: 'secret-config', secretName: secretName!, cert: config.tls.cert, key: config.tls.key };
-  if (source === 'self-signed') return { source, secretName: secretName!, host: values.ingress.host };
-  if (source === 'google-managed') return { source };
-  return { source: 'cert-manager' };
+  return { provider: cluster.provider, readiness: cluster.readiness, awaitIngress: cluster.managesIngressController, outputs: { kubeContext: cluster.context } };
 }
 
 /**
@@ -112,29 +86,25 @@ export function deployStack(stack: string, sets: readonly string[] = []): StackO
   const values = loadEnvironment(stack, sets);
   const config = readStackConfig(values);
   const pools = values.nodePools.map((p) => new NodePool(p as NodePoolSpec));
-  const { objects } = synthesizeEnvironment(values);
+  const { objects } = synthesizeEnvironment(PROJECT, values);
 
   const target = values.cluster.kind === 'gke' ? gke(values, config, pools) : minikube(values, config, pools);
   // Add-ons come after the nodes and before the application, whose monitors need their CRDs.
   const monitoring = values.monitoring.enabled
     ? new Monitoring(`${values.name}-monitoring`, {
-      namespace: values.monitoring.namespace, scrapeInterval: values.monitoring.scrapeInterval, app: values.app,
+      namespace: values.monitoring.namespace, scrapeInterval: values.monitoring.scrapeInterval, app: 'platform',
       ...(config.grafanaAdminPassword ? { grafanaAdminPassword: config.grafanaAdminPassword } : {}),
     }, { provider: target.provider, dependsOn: target.readiness })
     : undefined;
+  // Each app's secrets, cloud-side edge and outputs (infra/apps.ts).
+  const apps = values.apps.map((name) => ({ name, infra: APP_INFRA[name]?.({ values, config, ...(target.gke ? { gke: target.gke } : {}) }) }));
   new AppDeployment(values.name, {
     objects,
     provider: target.provider,
     dependsOn: [...target.readiness, ...(monitoring ? [monitoring] : [])],
-    routesDependOn: target.routesDependOn,
-    secrets: {
-      namespace: values.namespace,
-      app: values.app,
-      tls: tlsSource(values, config),
-      database: { secretName: values.database.credentialsSecret, ...(config.dbPassword ? { password: config.dbPassword } : {}) },
-      // Wherever the database volume outlives its claim, the password must outlive a re-run too.
-      protectPassword: values.production || values.storage.reclaimPolicy === 'Retain',
-    },
+    routesDependOn: apps.flatMap((a) => a.infra?.routesDependOn ?? []),
+    // The first app's Secrets keep the deployment's own name, as the shop's always had.
+    secrets: apps.filter((a) => a.infra?.secrets).map((a, i) => ({ name: i === 0 ? values.name : `${values.name}-${a.name}`, args: a.infra!.secrets! })),
     protectStatefulObjects: values.production,
     awaitIngress: target.awaitIngress,
   });
@@ -142,11 +112,8 @@ export function deployStack(stack: string, sets: readonly string[] = []): StackO
   return {
     environment: values.name,
     clusterKind: values.cluster.kind,
-    namespace: values.namespace,
-    ingressUrl: `https://${values.ingress.host}`,
-    tlsSecret: { ...(values.ingress.tls.secretName ? { name: values.ingress.tls.secretName } : {}), source: values.ingress.tls.source },
+    apps: Object.fromEntries(apps.map((a) => [a.name, a.infra?.outputs ?? {}])),
     ...(monitoring ? { grafanaCommand: monitoring.grafanaCommand(values.monitoring.namespace), grafanaAdminPassword: monitoring.adminPassword } : {}),
-    databaseCredentialsSecret: values.database.credentialsSecret,
     ...target.outputs,
   };
 }

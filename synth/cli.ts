@@ -1,16 +1,18 @@
 import * as fs from 'fs';
 import { ValidationError } from '../constructs/lib/errors';
-import { ENVIRONMENTS, EnvironmentError, EnvironmentValues, loadEnvironment } from '../environments';
+import { EnvironmentError, EnvironmentsDefinition, loadEnvironmentOf } from '../environments/load';
+import type { PlatformValues } from '../environments/schema';
 import { formatViolation } from '../policy';
 import { writeAtomically } from './output';
 import { PolicyError, SynthResult, synthesizeEnvironment } from './synthesize';
 
-const USAGE = `usage: npm run synth -- [<env>...] [--outdir <dir>] [--set <path>=<value>]... [--print-config]
+const usage = (environments: readonly string[]) => `usage: npm run synth -- [<env>...] [--outdir <dir>] [--set <path>=<value>]... [--print-config]
 
-  <env>                 environments to synthesize (default: all of ${ENVIRONMENTS.join(', ')})
+  <env>                 environments to synthesize (default: all of ${environments.join(', ')})
   --outdir <dir>        write to <dir>/<env>/ (default: $CDK8S_OUTDIR or "dist")
-  --set <path>=<value>  override one value, e.g. --set web.image.tag=1.27.4-alpine or
-                        --set nodePools.1.maxNodes=4; the value is JSON when it parses, else a string
+  --set <path>=<value>  override one value: an app's under its name, e.g. --set shop.web.image.tag=1.27.4-alpine,
+                        or the platform's, e.g. --set nodePools.1.maxNodes=4; the value is JSON when it
+                        parses, else a string
   --print-config        print the effective values of one environment as JSON; write nothing
                         (npm prints its own banner on stdout: use npm run -s, or --out)
   --out <file>          with --print-config: write the JSON to <file> instead of stdout
@@ -30,7 +32,7 @@ export interface CliOptions {
   readonly help: boolean;
 }
 
-export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, known: readonly string[] = []): CliOptions {
   const environments: string[] = [];
   const sets: string[] = [];
   let outdir: string | undefined;
@@ -58,23 +60,29 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     else environments.push(a);
   }
   for (const e of environments) {
-    if (!ENVIRONMENTS.includes(e)) throw new EnvironmentError(`unknown environment "${e}"; known environments: ${ENVIRONMENTS.join(', ')}`);
+    if (!known.includes(e)) throw new EnvironmentError(`unknown environment "${e}"; known environments: ${known.join(', ')}`);
   }
   if (printConfig && environments.length !== 1) throw new UsageError('--print-config needs exactly one environment, e.g. npm run synth -- prod --print-config');
   if (out !== undefined && !printConfig) throw new UsageError('--out is for --print-config; the manifests go to --outdir');
-  return { environments: environments.length ? [...new Set(environments)] : [...ENVIRONMENTS], outdir: outdir ?? env.CDK8S_OUTDIR ?? 'dist', sets, printConfig, ...(out !== undefined ? { out } : {}), verbose, help };
+  return { environments: environments.length ? [...new Set(environments)] : [...known], outdir: outdir ?? env.CDK8S_OUTDIR ?? 'dist', sets, printConfig, ...(out !== undefined ? { out } : {}), verbose, help };
 }
 
-/** Runs the command line; returns the exit code. Output goes to the given streams. */
-export function main(argv: readonly string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
+/**
+ * The synth command line for a project's apps and environments; returns the exit code. Output goes
+ * to the given streams. A project that installs the library calls it with its own definition, e.g.
+ * `process.exitCode = synthMain({ apps, base, environments }, process.argv.slice(2))`.
+ */
+export function synthMain(project: EnvironmentsDefinition, argv: readonly string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
+  const known = Object.keys(project.environments);
+  const USAGE = usage(known);
   try {
-    const opts = parseArgs(argv);
+    const opts = parseArgs(argv, process.env, known);
     if (opts.help) {
       out(`${USAGE}\n`);
       return 0;
     }
     // Validate every environment before synthesizing any, and synthesize all before writing any.
-    const values: EnvironmentValues[] = opts.environments.map((e) => loadEnvironment(e, opts.sets));
+    const values: PlatformValues[] = opts.environments.map((e) => loadEnvironmentOf(project, e, opts.sets));
     if (opts.printConfig) {
       const json = `${JSON.stringify(values[0], null, 2)}\n`;
       if (opts.out === undefined) out(json);
@@ -84,7 +92,7 @@ export function main(argv: readonly string[], out: (s: string) => void = (s) => 
       }
       return 0;
     }
-    const results: SynthResult[] = values.map((v) => synthesizeEnvironment(v));
+    const results: SynthResult[] = values.map((v) => synthesizeEnvironment(project, v));
     writeAtomically(opts.outdir, results);
     for (const r of results) {
       const waivers = r.waived.length ? `; ${r.waived.length} policy waiver${r.waived.length === 1 ? '' : 's'} honoured${opts.verbose ? '' : ' (--verbose lists them)'}` : '';
@@ -105,6 +113,14 @@ export function main(argv: readonly string[], out: (s: string) => void = (s) => 
     err(`error: ${error.message}\nnothing was written.${process.env.DEBUG ? `\n${error.stack}` : ' (set DEBUG=1 for a stack trace)'}\n`);
     return 1;
   }
+}
+
+/** This repository's command line: `npm run synth`. */
+export function main(argv: readonly string[], out?: (s: string) => void, err?: (s: string) => void): number {
+  // Loaded here, not at the top: the command line above is the library's, the apps are this repository's.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PROJECT } = require('../environments') as typeof import('../environments');
+  return synthMain(PROJECT, argv, out, err);
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -4,8 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ValidationError } from '../constructs/lib/errors';
-import { ENVIRONMENTS, EnvironmentError, EnvironmentValues, loadEnvironment } from '../environments';
+import { ENVIRONMENTS, EnvironmentError, EnvironmentValues, PROJECT, loadEnvironment } from '../environments';
 import { diffObjects, formatDiff } from './diff';
+import { PART_OF_LABEL } from './ownership';
 import { KubeObject, PolicyError, synthesizeEnvironment } from './synthesize';
 
 const USAGE = `usage: npm run diff -- <env> [--set <path>=<value>]... [--against <dir> | --ref <git-ref>]
@@ -25,7 +26,21 @@ interface Side {
   readonly objects: KubeObject[];
 }
 
-const rolesOf = (v: EnvironmentValues) => ({ [v.namespace]: 'app', [v.systemNamespace]: 'system' });
+/**
+ * What each namespace of an environment is for, so two environments compare object by object:
+ * `<app>` for an app's namespaces, `<app>-system` for those it declares system namespaces.
+ */
+function rolesOf(v: EnvironmentValues, objects: readonly KubeObject[]): Record<string, string> {
+  const valuesOf = v as unknown as Record<string, unknown>;
+  const roles: Record<string, string> = {};
+  for (const ns of objects.filter((o) => o.kind === 'Namespace')) {
+    const app = PROJECT.apps.find((a) => a.name === ns.metadata.labels?.[PART_OF_LABEL]);
+    if (!app) continue;
+    const system = app.systemNamespaces?.(valuesOf[app.name]).includes(ns.metadata.name) ?? false;
+    roles[ns.metadata.name] = system ? `${app.name}-system` : app.name;
+  }
+  return roles;
+}
 
 /** The manifests of an output folder, as objects. */
 function readOutput(dir: string): KubeObject[] {
@@ -79,20 +94,20 @@ export function main(argv: readonly string[], out: (s: string) => void = (s) => 
     if (against !== undefined && ref !== undefined) throw new UsageError('use --against or --ref, not both');
 
     const current = envs.map((e) => loadEnvironment(e, sets));
-    const synth = (v: EnvironmentValues): Side => ({ label: v.name, objects: synthesizeEnvironment(v).objects });
+    const synth = (v: EnvironmentValues): Side => ({ label: v.name, objects: synthesizeEnvironment(PROJECT, v).objects });
     let before: Side;
     let after: Side;
     let roles: [Record<string, string>, Record<string, string>];
     if (envs.length === 2) {
       [before, after] = current.map(synth);
-      roles = [rolesOf(current[0]), rolesOf(current[1])];
+      roles = [rolesOf(current[0], before.objects), rolesOf(current[1], after.objects)];
     } else {
       const env = envs[0];
       after = { ...synth(current[0]), label: `${env} (this code${sets.length ? ` with ${sets.map((s) => `--set ${s}`).join(' ')}` : ''})` };
       before = ref !== undefined
         ? { label: `${env} at ${ref}`, objects: synthesizeAt(ref, env) }
         : { label: `${path.join(against ?? 'dist', env)} (previous output)`, objects: readOutput(path.join(against ?? 'dist', env)) };
-      roles = [rolesOf(current[0]), rolesOf(current[0])];
+      roles = [rolesOf(current[0], after.objects), rolesOf(current[0], after.objects)];
     }
     out(formatDiff(before.label, after.label, diffObjects(before.objects, after.objects, roles[0], roles[1], envs.length === 2)));
     return 0;

@@ -3,15 +3,23 @@
  * environment's output holds carries the app and environment labels, and each output folder says
  * how `kubectl apply --prune` is scoped to exactly those labels and every kind the pipeline writes.
  */
-import type { EnvironmentValues } from '../environments';
+import type { PlatformValues } from '../environments/schema';
 import type { KubeObject, OutputFile } from './synthesize';
 
 export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
 export const ENVIRONMENT_LABEL = 'k8s-stack.io/environment';
 
-/** The labels that scope an environment's objects: the selector of its prune. */
-export function ownershipLabels(values: EnvironmentValues): Record<string, string> {
-  return { [PART_OF_LABEL]: values.app, [ENVIRONMENT_LABEL]: values.name };
+/** The labels of an object of app `partOf` in environment `environment`. */
+export function ownershipLabels(partOf: string, environment: string): Record<string, string> {
+  return { [PART_OF_LABEL]: partOf, [ENVIRONMENT_LABEL]: environment };
+}
+
+/**
+ * The selector of an environment's prune: every object of every app it runs (and of the platform)
+ * carries it, so an app removed from the environment is pruned too.
+ */
+export function pruneSelector(environment: string): string {
+  return `${ENVIRONMENT_LABEL}=${environment}`;
 }
 
 /**
@@ -30,23 +38,24 @@ export const PRUNE_KINDS: readonly string[] = [
 ];
 
 /**
- * Kinds of custom resources, pruned only where the environment's settings write them: kubectl
- * refuses an allowlist naming a kind the cluster does not serve, and only those clusters install
- * the CRDs (GKE's Gateway controller, the monitoring add-on).
+ * Kinds of custom resources, pruned only where the environment writes them (or, for monitors,
+ * where its monitoring add-on serves them): kubectl refuses an allowlist naming a kind the cluster
+ * does not serve, and only those clusters install the CRDs (GKE's Gateway controller, the monitoring
+ * add-on).
  */
-export function customPruneKinds(values: Pick<EnvironmentValues, 'ingress' | 'monitoring'>): string[] {
-  return [
-    ...(values.ingress.edge === 'gke-gateway' ? ['gateway.networking.k8s.io/v1/Gateway', 'gateway.networking.k8s.io/v1/HTTPRoute'] : []),
-    ...(values.monitoring.enabled ? ['monitoring.coreos.com/v1/ServiceMonitor'] : []),
-  ];
+export function customPruneKinds(values: Pick<PlatformValues, 'monitoring'>, objects: readonly KubeObject[]): string[] {
+  const builtIn = new Set(PRUNE_KINDS);
+  const written = objects.map(pruneKindOf).filter((k) => !builtIn.has(k));
+  const monitors = values.monitoring.enabled ? ['monitoring.coreos.com/v1/ServiceMonitor'] : [];
+  return [...new Set([...written, ...monitors])].sort();
 }
 
 /** `group/version/Kind` of an object, as in PRUNE_KINDS. */
 export const pruneKindOf = (o: KubeObject): string => `${o.apiVersion.includes('/') ? o.apiVersion : `core/${o.apiVersion}`}/${o.kind}`;
 
 /** Adds the ownership labels to every object (never to selectors or pod templates: those stay stable). */
-export function labelOwnership(objects: KubeObject[], values: EnvironmentValues): void {
-  const own = ownershipLabels(values);
+export function labelOwnership(objects: KubeObject[], partOf: string, environment: string): void {
+  const own = ownershipLabels(partOf, environment);
   for (const o of objects) o.metadata.labels = { ...o.metadata.labels, ...own };
 }
 
@@ -56,9 +65,9 @@ export const PRUNE_FLAGS_FILE = 'prune-flags';
 export const KUSTOMIZATION_FILE = 'Kustomization';
 
 /** `kubectl apply -f dist/<env> $(cat dist/<env>/prune-flags)`: prune exactly this environment's objects. */
-export function pruneFlagsFile(values: EnvironmentValues): OutputFile {
-  const selector = Object.entries(ownershipLabels(values)).map(([k, v]) => `${k}=${v}`).join(',');
-  return { name: PRUNE_FLAGS_FILE, content: ['--prune', `--selector=${selector}`, ...[...PRUNE_KINDS, ...customPruneKinds(values)].map((k) => `--prune-allowlist=${k}`), ''].join('\n') };
+export function pruneFlagsFile(values: PlatformValues, objects: readonly KubeObject[]): OutputFile {
+  const selector = pruneSelector(values.name);
+  return { name: PRUNE_FLAGS_FILE, content: ['--prune', `--selector=${selector}`, ...[...PRUNE_KINDS, ...customPruneKinds(values, objects)].map((k) => `--prune-allowlist=${k}`), ''].join('\n') };
 }
 
 /** A kustomization listing the manifests in apply order, for `kubectl kustomize`, Argo CD and Flux. */

@@ -1,8 +1,10 @@
-import { App } from 'cdk8s';
-import { ShopChart } from '../charts/shop';
+import { App, Chart } from 'cdk8s';
+import { PLATFORM_PART_OF, PlatformChart } from '../charts/platform';
 import { ValidationError } from '../constructs/lib/errors';
 import { CLUSTER_SCOPED_KINDS } from '../constructs/lib/patch';
-import { EnvironmentValues } from '../environments';
+import type { AppDefinition } from '../environments/app';
+import type { EnvironmentsDefinition } from '../environments/load';
+import type { PlatformValues } from '../environments/schema';
 import { PolicyContext, Violation, Waived, evaluate, formatViolation } from '../policy';
 import { kustomizationFile, labelOwnership, pruneFlagsFile } from './ownership';
 import { toYaml } from './yaml';
@@ -93,39 +95,68 @@ export function toFiles(objects: readonly KubeObject[]): OutputFile[] {
   }));
 }
 
-/** The policy context of an environment. */
-export function policyContext(values: EnvironmentValues): PolicyContext {
-  return { environment: values.name, production: values.production, nodePools: values.nodePools, systemNamespaces: [values.systemNamespace], waivers: values.waivers ?? [], allowedRegistries: values.allowedRegistries };
+/** The apps of a project by name. */
+function appsOf(project: Pick<EnvironmentsDefinition, 'apps'>, values: PlatformValues): AppDefinition[] {
+  return values.apps.map((name) => {
+    const app = project.apps.find((a) => a.name === name);
+    if (!app) throw new Error(`environment "${values.name}": app "${name}" is not registered; registered apps: ${project.apps.map((a) => a.name).join(', ')}`);
+    return app;
+  });
 }
 
-/** Adds constructs to an environment's chart before it renders (benchmarks, extra tenants). */
-export type ChartExtension = (chart: ShopChart, values: EnvironmentValues) => void;
+/** The policy context of an environment: the system namespaces its apps declare, its waivers and registries. */
+export function policyContext(project: Pick<EnvironmentsDefinition, 'apps'>, values: PlatformValues): PolicyContext {
+  const valuesOf = values as PlatformValues & Record<string, unknown>;
+  const systemNamespaces = appsOf(project, values).flatMap((app) => [...(app.systemNamespaces?.(valuesOf[app.name]) ?? [])]);
+  return { environment: values.name, production: values.production, nodePools: values.nodePools, systemNamespaces, waivers: values.waivers ?? [], allowedRegistries: values.allowedRegistries };
+}
 
-/** Builds the application for one environment and returns its objects in apply order (no policy). */
-export function buildObjects(values: EnvironmentValues, extend?: ChartExtension): KubeObject[] {
+/** The charts of one environment, for extensions: the platform's and each app's by name. */
+export interface EnvironmentCharts {
+  readonly platform: PlatformChart;
+  readonly apps: Readonly<Record<string, Chart>>;
+}
+
+/** Adds constructs to an environment's charts before they render (benchmarks, extra tenants). */
+export type ChartExtension = (charts: EnvironmentCharts, values: PlatformValues & Record<string, unknown>) => void;
+
+/**
+ * Builds every app of one environment and returns their objects in apply order (no policy): the
+ * platform chart (priority tiers, storage class) once, then each app's chart, each object labelled
+ * with the app it belongs to (`platform` for the shared ones) and the environment.
+ */
+export function buildObjects(project: Pick<EnvironmentsDefinition, 'apps'>, values: PlatformValues, extend?: ChartExtension): KubeObject[] {
+  const valuesOf = values as PlatformValues & Record<string, unknown>;
   const app = new App({ outdir: '.' });
-  const chart = new ShopChart(app, values.name, { values });
-  extend?.(chart, values);
-  const objects = chart.toJson() as KubeObject[];
-  labelOwnership(objects, values);
+  const platform = new PlatformChart(app, 'platform', values);
+  const charts: Record<string, Chart> = {};
+  for (const def of appsOf(project, values)) charts[def.name] = def.chart(app, platform, valuesOf[def.name]);
+  extend?.({ platform, apps: charts }, valuesOf);
+  const objects: KubeObject[] = [];
+  for (const [partOf, chart] of [[PLATFORM_PART_OF, platform], ...Object.entries(charts)] as Array<[string, Chart]>) {
+    const own = chart.toJson() as KubeObject[];
+    labelOwnership(own, partOf, values.name);
+    objects.push(...own);
+  }
   return objects.sort(byApplyOrder);
 }
 
 /**
- * Synthesizes one environment in memory: builds, renders, and runs the policy engine. Throws
- * (PolicyError, ValidationError, EnvironmentError) without writing anything.
+ * Synthesizes one environment in memory: builds every app it runs, renders, and runs the policy
+ * engine over all of them. Throws (PolicyError, ValidationError, EnvironmentError) without writing
+ * anything.
  */
-export function synthesizeEnvironment(values: EnvironmentValues, extend?: ChartExtension): SynthResult {
+export function synthesizeEnvironment(project: Pick<EnvironmentsDefinition, 'apps'>, values: PlatformValues, extend?: ChartExtension): SynthResult {
   let objects: KubeObject[];
   try {
-    objects = buildObjects(values, extend);
+    objects = buildObjects(project, values, extend);
   } catch (e) {
     // Name the environment: the same construct can be valid in one and not in another.
     if (e instanceof ValidationError) throw new ValidationError(`environment "${values.name}": ${e.where}`, e.field, e.value, e.problem, e.fix);
     throw e;
   }
-  const { violations, waived } = evaluate(objects, policyContext(values));
+  const { violations, waived } = evaluate(objects, policyContext(project, values));
   if (violations.length > 0) throw new PolicyError(values.name, violations);
   const manifests = toFiles(objects);
-  return { environment: values.name, objects, files: [...manifests, kustomizationFile(manifests), pruneFlagsFile(values)], waived };
+  return { environment: values.name, objects, files: [...manifests, kustomizationFile(manifests), pruneFlagsFile(values, objects)], waived };
 }

@@ -15,7 +15,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdk8s';
+import { PlatformChart } from '../charts/platform';
 import { ShopChart } from '../charts/shop';
+import { SHOP_DEFAULTS } from '../charts/shop-values';
+import { TASKS_DEFAULTS } from '../charts/tasks-values';
 import { AppConfig } from '../constructs/configuration';
 import { ValidationError } from '../constructs/lib/errors';
 import { NodePool, TaintEffect } from '../constructs/node-pool';
@@ -159,9 +162,10 @@ describe('the construct API refuses bad input, naming the construct path, the fi
   test('a chart refuses a node pool the environment does not define, listing the ones it does', () => {
     // The schema stops this before the chart is built; here the chart is given the values unchecked.
     const prod = loadEnvironment('prod');
-    const values: EnvironmentValues = { ...prod, web: { ...prod.web, nodePool: 'gpu' } };
-    const error = thrown(() => new ShopChart(new App(), 'prod', { values }));
-    expect(error.message).toBe('prod: node pool "gpu" is not defined; defined pools: general, db, batch');
+    const app = new App();
+    const platform = new PlatformChart(app, 'platform', prod);
+    const error = thrown(() => new ShopChart(app, 'shop', { platform, values: { ...prod.shop, web: { ...prod.shop.web, nodePool: 'gpu' } } }));
+    expect(error.message).toBe('environment "prod": node pool "gpu" is not defined; defined pools: general, db, batch');
   });
 });
 
@@ -185,20 +189,20 @@ interface BadValue {
 // The overlays write through `as never` where the mistake is a wrong type: that is the point.
 const BAD_VALUES: BadValue[] = [
   // Names.
-  { title: 'a namespace with "_"', set: 'namespace=db_backup', overlay: (v) => { v.namespace = 'db_backup'; }, subject: 'namespace "db_backup" contains "_"', fix: 'e.g. "db-backup"' },
-  { title: 'an app name with capitals', set: 'app=Web', overlay: (v) => { v.app = 'Web'; }, subject: 'app "Web" contains upper-case letters', fix: 'e.g. "web"' },
+  { title: 'a namespace with "_"', set: 'shop.namespace=db_backup', overlay: (v) => { v.shop.namespace = 'db_backup'; }, subject: 'shop.namespace "db_backup" contains "_"', fix: 'e.g. "db-backup"' },
+  { title: 'an app name with capitals', set: 'shop.app=Web', overlay: (v) => { v.shop.app = 'Web'; }, subject: 'shop.app "Web" contains upper-case letters', fix: 'e.g. "web"' },
   { title: 'a node pool name with "_"', set: 'nodePools.0.name=db_backup', overlay: (v) => { v.nodePools[0].name = 'db_backup'; }, subject: 'nodePools.0.name "db_backup" contains "_"', fix: 'e.g. "db-backup"' },
-  { title: 'a namespace of 64 characters', set: `namespace=${long(64)}`, overlay: (v) => { v.namespace = long(64); }, subject: `namespace "${long(64)}" is 64 characters long`, fix: 'shorten it to at most 63 characters' },
+  { title: 'a namespace of 64 characters', set: `shop.namespace=${long(64)}`, overlay: (v) => { v.shop.namespace = long(64); }, subject: `shop.namespace "${long(64)}" is 64 characters long`, fix: 'shorten it to at most 63 characters' },
   { title: 'a StorageClass name of 254 characters', set: `storage.className=${long(254)}`, overlay: (v) => { v.storage.className = long(254); }, subject: `storage.className "${long(254)}" is 254 characters long`, fix: 'shorten it to at most 253 characters' },
   { title: 'a PriorityClass name of 254 characters', set: `priorities.0.name=${long(254)}`, overlay: (v) => { v.priorities[0].name = long(254); }, subject: `priorities.0.name "${long(254)}" is 254 characters long`, fix: 'shorten it to at most 253 characters' },
 
   // Images: named by their setting, not by the label the tag becomes.
-  { title: 'an image tag with "+"', set: 'web.image.tag=1.2+build', overlay: (v) => { v.web.image.tag = '1.2+build'; }, subject: 'web.image.tag "1.2+build" is not an image tag', fix: 'e.g. "1.27.4-alpine"' },
-  { title: 'an image tag of 70 characters', set: `api.image.tag=1${long(69)}`, overlay: (v) => { v.api.image.tag = `1${long(69)}`; }, subject: `api.image.tag "1${long(69)}" becomes the app.kubernetes.io/version label and is then 70 characters long`, fix: 'use a tag of at most 63 characters' },
-  { title: 'an image repository with capitals', set: 'database.image.repository=Postgres', overlay: (v) => { v.database.image.repository = 'Postgres'; }, subject: 'database.image.repository "Postgres" is not an image repository', fix: 'e.g. "nginxinc/nginx-unprivileged"' },
+  { title: 'an image tag with "+"', set: 'shop.web.image.tag=1.2+build', overlay: (v) => { v.shop.web.image.tag = '1.2+build'; }, subject: 'shop.web.image.tag "1.2+build" is not an image tag', fix: 'e.g. "1.27.4-alpine"' },
+  { title: 'an image tag of 70 characters', set: `shop.api.image.tag=1${long(69)}`, overlay: (v) => { v.shop.api.image.tag = `1${long(69)}`; }, subject: `shop.api.image.tag "1${long(69)}" becomes the app.kubernetes.io/version label and is then 70 characters long`, fix: 'use a tag of at most 63 characters' },
+  { title: 'an image repository with capitals', set: 'shop.database.image.repository=Postgres', overlay: (v) => { v.shop.database.image.repository = 'Postgres'; }, subject: 'shop.database.image.repository "Postgres" is not an image repository', fix: 'e.g. "nginxinc/nginx-unprivileged"' },
 
-  { title: 'a moving image tag', set: 'web.image.tag=stable', overlay: (v) => { v.web.image.tag = 'stable'; }, subject: 'web.image.tag "stable" names no version', fix: 'pin a version such as "1.27.4-alpine"' },
-  { title: 'an image from a registry the environment does not allow', set: 'api.image.repository=evil.example.com/podinfo', overlay: (v) => { v.api.image.repository = 'evil.example.com/podinfo'; }, subject: 'api.image.repository "evil.example.com/podinfo" comes from registry "evil.example.com", which is not in allowedRegistries', fix: 'add the registry to allowedRegistries once it is reviewed' },
+  { title: 'a moving image tag', set: 'shop.web.image.tag=stable', overlay: (v) => { v.shop.web.image.tag = 'stable'; }, subject: 'shop.web.image.tag "stable" names no version', fix: 'pin a version such as "1.27.4-alpine"' },
+  { title: 'an image from a registry the environment does not allow', set: 'shop.api.image.repository=evil.example.com/podinfo', overlay: (v) => { v.shop.api.image.repository = 'evil.example.com/podinfo'; }, subject: 'shop.api.image.repository "evil.example.com/podinfo" comes from registry "evil.example.com", which is not in allowedRegistries', fix: 'add the registry to allowedRegistries once it is reviewed' },
 
   { title: 'a control-plane range open to the internet', set: 'cluster.gke.masterCidr=0.0.0.0/0', overlay: (v) => { v.cluster.gke!.masterCidr = '0.0.0.0/0'; }, subject: 'cluster.gke.masterCidr "0.0.0.0/0" is not inside a private range', fix: 'use a private range the VPC does not use yet' },
   { title: 'a control-plane range that is not a /28', set: 'cluster.gke.masterCidr=172.16.0.0/24', overlay: (v) => { v.cluster.gke!.masterCidr = '172.16.0.0/24'; }, subject: 'cluster.gke.masterCidr "172.16.0.0/24" is not a /28', fix: 'use e.g. "172.16.0.16/28"' },
@@ -208,41 +212,44 @@ const BAD_VALUES: BadValue[] = [
   { title: 'a waiver naming an object by its name alone', set: 'waivers.0.object=log-agent', overlay: (v) => { v.waivers![0] = { ...v.waivers![0], object: 'log-agent' }; }, subject: 'waivers.0.object "log-agent" is not an object as violations name it', fix: 'use "<Kind> <namespace>/<name>"' },
 
   // Quantities.
-  { title: 'a storage size "10GB"', set: 'database.storageSize=10GB', overlay: (v) => { v.database.storageSize = '10GB'; }, subject: 'database.storageSize "10GB" is not a Kubernetes quantity', fix: 'use e.g. "10Gi" (binary) or "10G" (decimal)' },
-  { title: 'a storage size "-1Gi"', set: 'backup.storageSize=-1Gi', overlay: (v) => { v.backup.storageSize = '-1Gi'; }, subject: 'backup.storageSize "-1Gi" is negative', fix: 'use a positive amount such as "20Gi"' },
-  { title: 'a memory limit "10GB"', set: 'web.resources.memory.limit=10GB', overlay: (v) => { v.web.resources.memory.limit = '10GB'; }, subject: 'web.resources.memory.limit "10GB" is not a Kubernetes quantity', fix: 'use e.g. "10Gi" (binary) or "10G" (decimal)' },
-  { title: 'a memory request "-1Gi"', set: 'web.resources.memory.request=-1Gi', overlay: (v) => { v.web.resources.memory.request = '-1Gi'; }, subject: 'web.resources.memory.request "-1Gi" is negative', fix: 'use a positive amount such as "256Mi"' },
+  { title: 'a storage size "10GB"', set: 'shop.database.storageSize=10GB', overlay: (v) => { v.shop.database.storageSize = '10GB'; }, subject: 'shop.database.storageSize "10GB" is not a Kubernetes quantity', fix: 'use e.g. "10Gi" (binary) or "10G" (decimal)' },
+  { title: 'a storage size "-1Gi"', set: 'shop.backup.storageSize=-1Gi', overlay: (v) => { v.shop.backup.storageSize = '-1Gi'; }, subject: 'shop.backup.storageSize "-1Gi" is negative', fix: 'use a positive amount such as "20Gi"' },
+  { title: 'a memory limit "10GB"', set: 'shop.web.resources.memory.limit=10GB', overlay: (v) => { v.shop.web.resources.memory.limit = '10GB'; }, subject: 'shop.web.resources.memory.limit "10GB" is not a Kubernetes quantity', fix: 'use e.g. "10Gi" (binary) or "10G" (decimal)' },
+  { title: 'a memory request "-1Gi"', set: 'shop.web.resources.memory.request=-1Gi', overlay: (v) => { v.shop.web.resources.memory.request = '-1Gi'; }, subject: 'shop.web.resources.memory.request "-1Gi" is negative', fix: 'use a positive amount such as "256Mi"' },
 
   // Cron.
-  { title: 'a schedule with minute 61', set: 'backup.schedule=61 * * * *', overlay: (v) => { v.backup.schedule = '61 * * * *'; }, subject: 'backup.schedule "61 * * * *" has minute "61" outside 0-59', fix: 'use five fields "minute hour day-of-month month day-of-week"' },
+  { title: 'a schedule with minute 61', set: 'shop.backup.schedule=61 * * * *', overlay: (v) => { v.shop.backup.schedule = '61 * * * *'; }, subject: 'shop.backup.schedule "61 * * * *" has minute "61" outside 0-59', fix: 'use five fields "minute hour day-of-month month day-of-week"' },
   {
-    title: 'a schedule with a TZ= prefix', set: 'backup.schedule=TZ=Asia/Tokyo 0 3 * * *', overlay: (v) => { v.backup.schedule = 'TZ=Asia/Tokyo 0 3 * * *'; },
-    subject: 'backup.schedule "TZ=Asia/Tokyo 0 3 * * *" sets a time zone inside the schedule', fix: 'remove the TZ= prefix and set timeZone',
+    title: 'a schedule with a TZ= prefix', set: 'shop.backup.schedule=TZ=Asia/Tokyo 0 3 * * *', overlay: (v) => { v.shop.backup.schedule = 'TZ=Asia/Tokyo 0 3 * * *'; },
+    subject: 'shop.backup.schedule "TZ=Asia/Tokyo 0 3 * * *" sets a time zone inside the schedule', fix: 'remove the TZ= prefix and set timeZone',
   },
 
   // Replicas and autoscaling.
-  { title: 'negative database replicas', set: 'database.replicas=-1', overlay: (v) => { v.database.replicas = -1 as never; }, subject: 'database.replicas -1 must be 1', fix: 'replicas need streaming replication' },
-  { title: 'fractional database replicas', set: 'database.replicas=1.5', overlay: (v) => { v.database.replicas = 1.5 as never; }, subject: 'database.replicas 1.5 must be 1', fix: 'replicas need streaming replication' },
-  { title: 'a negative minReplicas', set: 'web.autoscaling.minReplicas=-1', overlay: (v) => { v.web.autoscaling.minReplicas = -1; }, subject: 'web.autoscaling.minReplicas -1', fix: undefined },
-  { title: 'a fractional minReplicas', set: 'web.autoscaling.minReplicas=1.5', overlay: (v) => { v.web.autoscaling.minReplicas = 1.5; }, subject: 'web.autoscaling.minReplicas 1.5', fix: undefined },
-  { title: 'a negative maxReplicas', set: 'api.autoscaling.maxReplicas=-1', overlay: (v) => { v.api.autoscaling.maxReplicas = -1; }, subject: 'api.autoscaling.maxReplicas -1', fix: undefined },
-  { title: 'a fractional maxReplicas', set: 'api.autoscaling.maxReplicas=1.5', overlay: (v) => { v.api.autoscaling.maxReplicas = 1.5; }, subject: 'api.autoscaling.maxReplicas 1.5', fix: undefined },
-  { title: 'minReplicas above maxReplicas', set: 'web.autoscaling.minReplicas=20', overlay: (v) => { v.web.autoscaling.minReplicas = 20; }, subject: 'web.autoscaling.minReplicas 20 is above maxReplicas 10', fix: 'lower minReplicas or raise maxReplicas' },
+  { title: 'negative database replicas', set: 'shop.database.replicas=-1', overlay: (v) => { v.shop.database.replicas = -1 as never; }, subject: 'shop.database.replicas -1 must be 1', fix: 'replicas need streaming replication' },
+  { title: 'fractional database replicas', set: 'shop.database.replicas=1.5', overlay: (v) => { v.shop.database.replicas = 1.5 as never; }, subject: 'shop.database.replicas 1.5 must be 1', fix: 'replicas need streaming replication' },
+  { title: 'a negative minReplicas', set: 'shop.web.autoscaling.minReplicas=-1', overlay: (v) => { v.shop.web.autoscaling.minReplicas = -1; }, subject: 'shop.web.autoscaling.minReplicas -1', fix: undefined },
+  { title: 'a fractional minReplicas', set: 'shop.web.autoscaling.minReplicas=1.5', overlay: (v) => { v.shop.web.autoscaling.minReplicas = 1.5; }, subject: 'shop.web.autoscaling.minReplicas 1.5', fix: undefined },
+  { title: 'a negative maxReplicas', set: 'shop.api.autoscaling.maxReplicas=-1', overlay: (v) => { v.shop.api.autoscaling.maxReplicas = -1; }, subject: 'shop.api.autoscaling.maxReplicas -1', fix: undefined },
+  { title: 'a fractional maxReplicas', set: 'shop.api.autoscaling.maxReplicas=1.5', overlay: (v) => { v.shop.api.autoscaling.maxReplicas = 1.5; }, subject: 'shop.api.autoscaling.maxReplicas 1.5', fix: undefined },
+  { title: 'minReplicas above maxReplicas', set: 'shop.web.autoscaling.minReplicas=20', overlay: (v) => { v.shop.web.autoscaling.minReplicas = 20; }, subject: 'shop.web.autoscaling.minReplicas 20 is above maxReplicas 10', fix: 'lower minReplicas or raise maxReplicas' },
 
   // Node pools.
   {
     title: 'an unknown taint effect', set: 'nodePools.1.taints.0.effect=NoSchedual', overlay: (v) => { v.nodePools[1].taints![0].effect = 'NoSchedual' as never; },
     subject: 'nodePools.1.taints.0.effect "NoSchedual"', fix: undefined,
   },
-  { title: 'a node pool that does not exist', set: 'web.nodePool=gpu', overlay: (v) => { v.web.nodePool = 'gpu'; }, subject: 'web.nodePool "gpu" names no node pool of this environment', fix: 'use one of: general, db, batch' },
+  { title: 'a node pool that does not exist', set: 'shop.web.nodePool=gpu', overlay: (v) => { v.shop.web.nodePool = 'gpu'; }, subject: 'shop.web.nodePool "gpu" names no node pool of this environment', fix: 'use one of: general, db, batch' },
 
   // A string where a number belongs.
-  { title: 'a word for a number', set: 'web.autoscaling.maxReplicas=three', overlay: (v) => { v.web.autoscaling.maxReplicas = 'three' as never; }, subject: 'web.autoscaling.maxReplicas "three"', fix: undefined },
-  { title: 'a number as a JSON string', set: 'web.autoscaling.maxReplicas="3"', overlay: (v) => { v.web.autoscaling.maxReplicas = '3' as never; }, subject: 'web.autoscaling.maxReplicas "3"', fix: undefined },
+  { title: 'a word for a number', set: 'shop.web.autoscaling.maxReplicas=three', overlay: (v) => { v.shop.web.autoscaling.maxReplicas = 'three' as never; }, subject: 'shop.web.autoscaling.maxReplicas "three"', fix: undefined },
+  { title: 'a number as a JSON string', set: 'shop.web.autoscaling.maxReplicas="3"', overlay: (v) => { v.shop.web.autoscaling.maxReplicas = '3' as never; }, subject: 'shop.web.autoscaling.maxReplicas "3"', fix: undefined },
 ];
 
 /** A copy of prod's values as base + overlay, before validation: what an edited prod.ts produces. */
-const mergedProd = (): EnvironmentValues => structuredClone(deepMerge(base, OVERLAYS.prod)) as unknown as EnvironmentValues;
+const mergedProd = (): EnvironmentValues => {
+  const merged = deepMerge(base, OVERLAYS.prod) as unknown as Record<string, unknown>;
+  return { ...merged, shop: deepMerge(SHOP_DEFAULTS, merged.shop), tasks: deepMerge(TASKS_DEFAULTS, merged.tasks) } as unknown as EnvironmentValues;
+};
 
 /** Every file and folder under `root`, with its inode, mtime and (for files) bytes. */
 type Tree = Record<string, { ino: number; mtimeMs: number; bytes?: Buffer }>;
@@ -307,10 +314,10 @@ describe('the command line refuses bad input and leaves the previous output unto
   });
 
   test.each<[string, string, string]>([
-    ['a misspelt path', 'web.imag.tag=x', 'environment "prod": --set path "web.imag.tag" (value "x") is not a known setting; did you mean "web.image.tag"?'],
+    ['a misspelt path', 'shop.web.imag.tag=x', 'environment "prod": --set path "shop.web.imag.tag" (value "x") is not a known setting; did you mean "shop.web.image.tag"?'],
     ['an index past the end of a list', 'nodePools.9.maxNodes=4', 'environment "prod": --set path "nodePools.9.maxNodes" indexes item 9 of nodePools, which has 3 items; use an index below 3'],
-    ['an assignment without "="', 'web.image.tag', 'environment "prod": --set "web.image.tag" is not of the form path=value; e.g. --set web.image.tag=1.27.4-alpine'],
-    ['an assignment without a path', '=1.27.4-alpine', 'environment "prod": --set "=1.27.4-alpine" is not of the form path=value; e.g. --set web.image.tag=1.27.4-alpine'],
+    ['an assignment without "="', 'shop.web.image.tag', 'environment "prod": --set "shop.web.image.tag" is not of the form path=value; e.g. --set shop.web.image.tag=1.27.4-alpine'],
+    ['an assignment without a path', '=1.27.4-alpine', 'environment "prod": --set "=1.27.4-alpine" is not of the form path=value; e.g. --set shop.web.image.tag=1.27.4-alpine'],
   ])('%s: --set %s', (_, set, message) => {
     expect(refused(['prod', '--set', set])).toContain(message);
   });
@@ -329,7 +336,7 @@ describe('the command line refuses bad input and leaves the previous output unto
       // Valid for dev (a third pool for a three-node minikube), so only the last environment fails.
       expect(() => loadEnvironment('dev', [set])).not.toThrow();
       const err = refused(['dev', 'prod', '--set', set]);
-      expect(err).toContain('environment "prod": backup.nodePool "batch" names no node pool of this environment; use one of: general, db, gpu');
+      expect(err).toContain('environment "prod": shop.backup.nodePool "batch" names no node pool of this environment; use one of: general, db, gpu');
       expect(err).not.toContain('environment "dev"');
     });
   });
@@ -364,9 +371,9 @@ describe('the environment files: a bad overlay is refused by the validation the 
 
   test('a misspelt key', () => {
     const values = mergedProd();
-    (values.web as unknown as Record<string, unknown>).imag = { tag: 'x' };
+    (values.shop.web as unknown as Record<string, unknown>).imag = { tag: 'x' };
     expect(thrown(() => validateEnvironment('prod', values)).message)
-      .toBe('environment "prod": web.imag is not a known setting; did you mean "web.image"?');
+      .toBe('environment "prod": shop.web.imag is not a known setting; did you mean "shop.web.image"?');
   });
 
   test('an unknown environment, listing the known ones', () => {

@@ -1,7 +1,8 @@
-import { Cron } from 'cdk8s';
+import { Chart, Cron } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { BatchJob, BatchJobProps } from '../constructs/batch-job';
 import { AppConfig } from '../constructs/configuration';
+import { NodePool } from '../constructs/node-pool';
 import { ScheduledJob, ScheduledJobProps } from '../constructs/scheduled-job';
 import { ContainerSpec } from '../constructs/workload';
 import { KubeObject, RESTRICTED, expectValidationError, find, podSpec, scope, synth } from './support/synth';
@@ -74,6 +75,19 @@ describe('BatchJob', () => {
     }), 'Job').metadata.name;
     expect(withConfig('info')).toBe(withConfig('info'));
     expect(withConfig('debug')).not.toBe(withConfig('info'));
+  });
+
+  test('a node pool enters the hash as its description, in either form, with the hash of the time it was no construct', () => {
+    const spec = { name: 'batch', labels: { tier: 'batch' }, taints: [{ key: 'dedicated', value: 'batch', effect: 'NoSchedule' as const }] };
+    const name = (pool: (chart: Chart) => NodePool) => find(synth((chart) => {
+      new BatchJob(chart, 'migrate', { name: 'migrate', containers: [migrate], nodePool: pool(chart) });
+    }), 'Job').metadata.name;
+    // Pinned: a new hash for an unchanged spec would run every such Job again.
+    expect(name(() => new NodePool(spec))).toBe('migrate-7b35a506');
+    expect(name((chart) => new NodePool(chart, 'pool', spec))).toBe('migrate-7b35a506');
+    // A change of the pool changes the pod template, so the name.
+    expect(name(() => new NodePool({ ...spec, taints: [] }))).not.toBe('migrate-7b35a506');
+    expect(name(() => new NodePool({ ...spec, selectBy: 'labels' }))).not.toBe('migrate-7b35a506');
   });
 
   test('specHashSuffix: false keeps the plain name', () => {

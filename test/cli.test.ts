@@ -82,25 +82,25 @@ describe('synth command line', () => {
   });
 
   it('applies --set overrides and validates them like the files', () => {
-    expect(run(['prod', '--outdir', outdir, '--set', 'web.image.tag=1.27.4-alpine']).code).toBe(0);
+    expect(run(['prod', '--outdir', outdir, '--set', 'shop.web.image.tag=1.27.4-alpine']).code).toBe(0);
     expect(fs.readFileSync(path.join(outdir, 'prod', '07-workloads.yaml'), 'utf8')).toContain('image: docker.io/nginxinc/nginx-unprivileged:1.27.4-alpine');
   });
 
   it('prints the effective configuration as JSON and writes nothing', () => {
-    const r = run(['staging', '--print-config', '--set', 'backup.suspend=true', '--outdir', outdir]);
+    const r = run(['staging', '--print-config', '--set', 'shop.backup.suspend=true', '--outdir', outdir]);
     expect(r.code).toBe(0);
     const config = JSON.parse(r.out);
-    expect(config).toMatchObject({ name: 'staging', namespace: 'shop-staging', backup: { suspend: true } });
+    expect(config).toMatchObject({ name: 'staging', apps: ['shop', 'tasks'], shop: { namespace: 'shop-staging', backup: { suspend: true } } });
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 
-  it('--set takes a string setting as typed: web.image.tag=1.27 is "1.27", not the number 1.27', () => {
-    const r = run(['dev', '--print-config', '--set', 'web.image.tag=1.27', '--set', 'web.logLevel=info', '--set', 'backup.suspend=true']);
+  it('--set takes a string setting as typed: shop.web.image.tag=1.27 is "1.27", not the number 1.27', () => {
+    const r = run(['dev', '--print-config', '--set', 'shop.web.image.tag=1.27', '--set', 'shop.web.logLevel=info', '--set', 'shop.backup.suspend=true']);
     expect(r.code).toBe(0);
     const config = JSON.parse(r.out);
-    expect(config.web.image.tag).toBe('1.27');
+    expect(config.shop.web.image.tag).toBe('1.27');
     // Non-string settings still parse as JSON.
-    expect(config.backup.suspend).toBe(true);
+    expect(config.shop.backup.suspend).toBe(true);
   });
 
   it('--print-config needs exactly one environment', () => {
@@ -116,16 +116,16 @@ describe('synth command line', () => {
   });
 
   it('exits non-zero on a bad --set value', () => {
-    const r = run(['dev', '--set', 'web.autoscaling.maxReplicas=three', '--outdir', outdir]);
+    const r = run(['dev', '--set', 'shop.web.autoscaling.maxReplicas=three', '--outdir', outdir]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^error: environment "dev": web\.autoscaling\.maxReplicas "three" /);
+    expect(r.err).toMatch(/^error: environment "dev": shop\.web\.autoscaling\.maxReplicas "three" /);
     expect(r.err).not.toMatch(/^\s+at /m);
   });
 
   it('exits non-zero on an unknown --set path', () => {
-    const r = run(['dev', '--set', 'web.replicaz=3', '--outdir', outdir]);
+    const r = run(['dev', '--set', 'shop.web.replicaz=3', '--outdir', outdir]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/--set path "web\.replicaz" \(value 3\) is not a known setting; settings under web: image, autoscaling/);
+    expect(r.err).toMatch(/--set path "shop\.web\.replicaz" \(value 3\) is not a known setting; settings under shop.web: image, autoscaling/);
   });
 
   it('refuses unknown options with the usage', () => {
@@ -167,7 +167,7 @@ describe('diff command line', () => {
     const code = diffMain(['dev', 'prod'], (s) => (out += s), () => undefined);
     expect(code).toBe(0);
     expect(out).toMatch(/^--- dev\n\+\+\+ prod\n/);
-    expect(out).toMatch(/^~ HorizontalPodAutoscaler app\/web\n(?: {4}.*\n)*? {4}spec\.minReplicas: 2 -> 3$/m);
+    expect(out).toMatch(/^~ HorizontalPodAutoscaler shop\/web\n(?: {4}.*\n)*? {4}spec\.minReplicas: 2 -> 3$/m);
     expect(out).toMatch(/^\+ PriorityClass shop-prod-high \(only in prod\)$/m);
     expect(out).toMatch(/^- PriorityClass shop-dev-high \(only in dev\)$/m);
     expect(out).toMatch(/\d+ added, \d+ removed, \d+ changed\n$/);
@@ -180,8 +180,8 @@ describe('diff command line', () => {
     expect(same).toBe(0);
     expect(out).toBe(`--- ${path.join(outdir, 'prod')} (previous output)\n+++ prod (this code)\n0 added, 0 removed, 0 changed\n`);
     out = '';
-    diffMain(['prod', '--against', outdir, '--set', 'web.image.tag=1.27'], (s) => (out += s), () => undefined);
-    expect(out).toMatch(/^\+\+\+ prod \(this code with --set web\.image\.tag=1\.27\)$/m);
+    diffMain(['prod', '--against', outdir, '--set', 'shop.web.image.tag=1.27'], (s) => (out += s), () => undefined);
+    expect(out).toMatch(/^\+\+\+ prod \(this code with --set shop\.web\.image\.tag=1\.27\)$/m);
     expect(out).toMatch(/^ {4}spec\.template\.spec\.containers\.0\.image: "docker\.io\/nginxinc\/nginx-unprivileged:1\.27\.3-alpine" -> "docker\.io\/nginxinc\/nginx-unprivileged:1\.27"$/m);
   });
 
@@ -207,9 +207,9 @@ describe('diff command line', () => {
   it('matches objects by namespace role, so the app and system namespaces do not hide each other', () => {
     let out = '';
     diffMain(['staging', 'prod'], (s) => (out += s), () => undefined);
-    expect(out).toMatch(/^~ ResourceQuota app\/quota\n(?: {4}.*\n)*? {4}spec\.hard\.requests\.cpu: "8" -> "24"$/m);
-    expect(out).toMatch(/^~ LimitRange app\/limits$/m);
-    expect(out).not.toMatch(/^~ ResourceQuota system\/quota$/m);
+    expect(out).toMatch(/^~ ResourceQuota shop\/quota\n(?: {4}.*\n)*? {4}spec\.hard\.requests\.cpu: "8" -> "24"$/m);
+    expect(out).toMatch(/^~ LimitRange shop\/limits$/m);
+    expect(out).not.toMatch(/^~ ResourceQuota shop-system\/quota$/m);
   });
 
   it('needs one or two environments', () => {

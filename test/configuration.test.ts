@@ -1,5 +1,5 @@
-import { AppConfig, AppConfigProps, SecretReference, injectionHash } from '../constructs';
-import { KubeObject, expectValidationError, find, scope, synth } from './support/synth';
+import { AppConfig, AppConfigProps, SecretReference, WebService, injectionHash } from '../constructs';
+import { KubeObject, expectValidationError, find, podSpec, scope, synth } from './support/synth';
 
 function config(props: Partial<AppConfigProps> = {}): KubeObject {
   return find(synth((chart) => new AppConfig(chart, 'config', { name: 'web', configMapName: 'web-config', ...props })), 'ConfigMap');
@@ -71,6 +71,35 @@ describe('SecretReference', () => {
     expect(explicitV1.contentHash).toBe(v1.contentHash);
     expect(v2.contentHash).not.toBe(v1.contentHash);
     expect(injectionHash([{ source: v2, as: 'envFrom' }])).not.toBe(injectionHash([{ source: v1, as: 'envFrom' }]));
+  });
+});
+
+describe('SecretReference (scope, id, props)', () => {
+  test('is a construct of the chart, writes no object, and injects as the scope-less form does', () => {
+    const container = { name: 'app', image: 'example/app:1.0', resources: { cpu: { request: '10m' }, memory: { request: '16Mi', limit: '32Mi' } } };
+    const render = (scoped: boolean) => synth((chart) => {
+      const ref = scoped ? new SecretReference(chart, 'db-secret', { secretName: 'web-db', keys: ['password'] }) : new SecretReference({ secretName: 'web-db', keys: ['password'] });
+      new WebService(chart, 'web', { name: 'web', service: false, containers: [container], config: [{ source: ref, as: 'env', env: { DB_PASSWORD: 'password' } }] });
+    });
+    const scoped = render(true);
+    expect(scoped.map((o) => o.kind)).toEqual(['ServiceAccount', 'Deployment', 'PodDisruptionBudget']);
+    expect(podSpec(find(scoped, 'Deployment')).containers[0].env).toEqual([{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'web-db', key: 'password' } } }]);
+    expect(scoped).toEqual(render(false));
+  });
+
+  test('equal name, keys and hash in both forms; the scoped one sits at its construct path', () => {
+    const scoped = new SecretReference(scope(), 'db-secret', { secretName: 'web-db', keys: ['username', 'password'], version: '3' });
+    const plain = new SecretReference({ secretName: 'web-db', keys: ['username', 'password'], version: '3' });
+    expect([scoped.kind, scoped.name, scoped.keys, scoped.contentHash]).toEqual([plain.kind, plain.name, plain.keys, plain.contentHash]);
+    expect(scoped.node.path).toBe('test/db-secret');
+    expect(plain.node.scope).toBeUndefined();
+  });
+
+  test('messages name the construct path', () => {
+    rejects(() => new SecretReference(scope(), 'db-secret', { secretName: 'DB_Secret', keys: ['password'] }), /^test\/db-secret: secretName "DB_Secret" contains "_"/);
+    rejects(() => new SecretReference(scope(), 'db-secret', { secretName: 'web-db', keys: [] }), /^test\/db-secret: keys \[\] is empty; list the keys the Secret holds/);
+    const ref = new SecretReference(scope(), 'db-secret', { secretName: 'web-db', keys: ['password'] });
+    rejects(() => ref.volume('DB_Volume'), /^test\/db-secret: volumeName "DB_Volume" contains "_"/);
   });
 });
 

@@ -16,7 +16,7 @@ import { main } from '../infra/program';
 const dev = loadEnvironment('dev');
 const staging = loadEnvironment('staging');
 /** staging behind an Ingress whose certificate comes from secret config (an existing cluster with its own controller). */
-const SECRET_CONFIG_TLS = ['ingress.edge=ingress', 'ingress.className=nginx', 'ingress.tls.source=secret-config', 'ingress.tls.secretName=shop-tls'];
+const SECRET_CONFIG_TLS = ['shop.ingress.edge=ingress', 'shop.ingress.className=nginx', 'shop.ingress.tls.source=secret-config', 'shop.ingress.tls.secretName=shop-tls'];
 const prod = loadEnvironment('prod');
 
 const GKE_CONFIG = {

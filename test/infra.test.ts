@@ -6,7 +6,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { NodePool, NodeTaint, TaintEffect, Toleration } from '../constructs/node-pool';
-import { EnvironmentValues, loadEnvironment } from '../environments';
+import { PROJECT as ENVIRONMENTS_PROJECT, EnvironmentValues, loadEnvironment } from '../environments';
 import { KubeObject, synthesizeEnvironment } from '../synth/synthesize';
 import { IGNORE_CHANGES, LAYERS, PROTECTED_KINDS, REPLACE_ON_CHANGES, SKIP_AWAIT_ANNOTATION, isClusterLevel, layerOf, statefulSetClaims } from '../infra/app-deployment';
 import { GRAFANA_ADMIN_SECRET, KUBE_PROMETHEUS_STACK } from '../infra/monitoring';
@@ -156,7 +156,7 @@ async function runStack(stack: string, config: Record<string, string>, secretKey
   await pulumi.runtime.runInPulumiStack(async () => (outputs = main()));
   await settings.waitForRPCs();
   const values = loadEnvironment(stack);
-  return { values, objects: synthesizeEnvironment(values).objects, regs, outputs: outputs! };
+  return { values, objects: synthesizeEnvironment(ENVIRONMENTS_PROJECT, values).objects, regs, outputs: outputs! };
 }
 
 const objectKey = (o: { kind: string; metadata: { name: string; namespace?: string } }) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
@@ -282,8 +282,9 @@ describe.each(['dev', 'staging', 'prod'])('stack %s', (stack) => {
     const run = runOf(stack);
     const v = run.values;
     const own = [
-      ...(v.ingress.tls.secretName !== undefined && v.ingress.tls.source !== 'cert-manager' ? [`Secret/${v.namespace}/${v.ingress.tls.secretName}`] : []),
-      `Secret/${v.namespace}/${v.database.credentialsSecret}`,
+      ...(v.shop.ingress.tls.secretName !== undefined && v.shop.ingress.tls.source !== 'cert-manager' ? [`Secret/${v.shop.namespace}/${v.shop.ingress.tls.secretName}`] : []),
+      `Secret/${v.shop.namespace}/${v.shop.database.credentialsSecret}`,
+      `Secret/${v.tasks.namespace}/${v.tasks.redis.credentialsSecret}`,
     ];
     const setup = [
       ...(v.cluster.kind === 'gke' ? [`ClusterRoleBinding//${OPERATOR_BINDING_NAME}`] : []),
@@ -338,7 +339,11 @@ describe.each(['dev', 'staging', 'prod'])('stack %s', (stack) => {
     const run = runOf(stack);
     const sts = run.objects.filter((o) => o.kind === 'StatefulSet');
     const claims = sts.flatMap(statefulSetClaims);
-    expect(claims).toEqual([{ name: 'data-db-0', namespace: run.values.namespace, storage: run.values.database.storageSize }]);
+    expect(claims).toEqual(expect.arrayContaining([
+      { name: 'data-db-0', namespace: run.values.shop.namespace, storage: run.values.shop.database.storageSize },
+      { name: 'data-redis-0', namespace: run.values.tasks.namespace, storage: run.values.tasks.redis.storageSize },
+    ]));
+    expect(claims).toHaveLength(2);
     const patches = ofType(run, 'kubernetes:core/v1:PersistentVolumeClaimPatch');
     expect(patches.map((p) => [p.inputs.metadata.namespace, p.inputs.metadata.name, p.inputs.spec.resources.requests.storage])).toEqual(claims.map((c) => [c.namespace, c.name, c.storage]));
     for (const p of patches) {
@@ -348,7 +353,7 @@ describe.each(['dev', 'staging', 'prod'])('stack %s', (stack) => {
       expect(p.inputs.metadata.annotations).toEqual({ 'pulumi.com/skipAwait': 'true', 'pulumi.com/patchForce': 'true' });
       expect(p.dependencies).toEqual(expect.arrayContaining(sts.map((o) => deployed(run, o).urn)));
     }
-    expect(deployed(run, sts[0]).ignoreChanges).toEqual(['spec.volumeClaimTemplates']);
+    for (const o of sts) expect(deployed(run, o).ignoreChanges).toEqual(['spec.volumeClaimTemplates']);
   });
 
   test('applies every Kubernetes resource through one provider keyed on the cluster, not on how it is reached', () => {
@@ -393,27 +398,27 @@ describe.each(['dev', 'staging', 'prod'])('stack %s', (stack) => {
   test('creates the Ingress TLS Secret and the database credentials as Pulumi secrets', async () => {
     const run = runOf(stack);
     const v = run.values;
-    const db = k8sResources(run).find((r) => r.inputs.kind === 'Secret' && r.inputs.metadata.name === v.database.credentialsSecret)!;
-    expect(db.inputs.metadata.namespace).toBe(v.namespace);
+    const db = k8sResources(run).find((r) => r.inputs.kind === 'Secret' && r.inputs.metadata.name === v.shop.database.credentialsSecret)!;
+    expect(db.inputs.metadata.namespace).toBe(v.shop.namespace);
     expect(isSecretValue(db.inputs.stringData)).toBe(true);
     const creds = reveal(db.inputs.stringData);
     expect(Object.keys(creds).sort()).toEqual([...DB_CREDENTIAL_KEYS].sort());
-    expect(creds).toEqual({ username: v.app, database: v.app, password: STACK_CONFIG[stack].secret.includes('k8s-stack:dbPassword') ? CONFIG_PASSWORD : MOCK_PASSWORD });
+    expect(creds).toEqual({ username: v.shop.app, database: v.shop.app, password: STACK_CONFIG[stack].secret.includes('k8s-stack:dbPassword') ? CONFIG_PASSWORD : MOCK_PASSWORD });
 
     const tlsSecrets = k8sResources(run).filter((r) => r.inputs.kind === 'Secret' && r.inputs.type === 'kubernetes.io/tls');
-    if (v.ingress.tls.source === 'google-managed') {
+    if (v.shop.ingress.tls.source === 'google-managed') {
       // Certificate Manager holds it (the GKE tests below); no Secret, no key anywhere in the cluster.
       expect(tlsSecrets).toEqual([]);
       expect(ofType(run, 'tls:index/privateKey:PrivateKey')).toEqual([]);
       expect(ofType(run, 'gcp:certificatemanager/certificate:Certificate')).toHaveLength(1);
     } else {
       const [tlsSecret] = tlsSecrets;
-      expect(tlsSecret.inputs).toMatchObject({ type: 'kubernetes.io/tls', metadata: { namespace: v.namespace, name: v.ingress.tls.secretName } });
+      expect(tlsSecret.inputs).toMatchObject({ type: 'kubernetes.io/tls', metadata: { namespace: v.shop.namespace, name: v.shop.ingress.tls.secretName } });
       expect(isSecretValue(tlsSecret.inputs.stringData)).toBe(true);
       expect(reveal(tlsSecret.inputs.stringData)).toEqual({ 'tls.crt': MOCK_CERT, 'tls.key': MOCK_PRIVATE_KEY });
       expect(one(run, 'tls:index/privateKey:PrivateKey').inputs).toMatchObject({ algorithm: 'RSA', rsaBits: 2048 });
       const cert = one(run, 'tls:index/selfSignedCert:SelfSignedCert').inputs;
-      expect(cert).toMatchObject({ subject: { commonName: v.ingress.host }, dnsNames: [v.ingress.host], validityPeriodHours: SELF_SIGNED_VALIDITY_HOURS });
+      expect(cert).toMatchObject({ subject: { commonName: v.shop.ingress.host }, dnsNames: [v.shop.ingress.host], validityPeriodHours: SELF_SIGNED_VALIDITY_HOURS });
       expect(isSecretValue(cert.privateKeyPem)).toBe(true);
     }
   });
@@ -436,7 +441,7 @@ describe.each(['dev', 'staging', 'prod'])('stack %s', (stack) => {
       if (o.kind === 'Ingress') {
         for (const t of (o.spec as any).tls ?? []) {
           // cert-manager writes this one; otherwise the program must have.
-          if (run.values.ingress.tls.source !== 'cert-manager') refs.push({ ns: o.metadata.namespace!, name: t.secretName, key: 'tls.key' });
+          if (run.values.shop.ingress.tls.source !== 'cert-manager') refs.push({ ns: o.metadata.namespace!, name: t.secretName, key: 'tls.key' });
         }
       }
     }
@@ -483,7 +488,9 @@ describe.each(['dev', 'staging', 'prod'])('stack %s', (stack) => {
   test('protects stateful objects in production only', () => {
     const run = runOf(stack);
     for (const r of appObjects(run)) expect([r.inputs.kind, r.name, r.protect]).toEqual([r.inputs.kind, r.name, run.values.production && PROTECTED_KINDS.has(r.inputs.kind)]);
-    if (!run.values.production) expect(run.regs.filter((r) => r.protect).map((r) => r.urn)).toEqual([]);
+    // Outside production only generated passwords are protected, where the volumes they open are retained.
+    const retained = run.values.storage.reclaimPolicy === 'Retain';
+    if (!run.values.production) expect(run.regs.filter((r) => r.protect && !(retained && r.type === 'random:index/randomPassword:RandomPassword')).map((r) => r.urn)).toEqual([]);
   });
 
   test('keeps resource names stable (a rename replaces a live resource)', () => {
@@ -560,9 +567,10 @@ describe('stack dev into an existing cluster, with its own certificate and passw
       'k8s-stack:kubeContext': 'local',
       'k8s-stack:nodeNames': '["n1","n2","n3"]',
       'k8s-stack:dbPassword': CONFIG_PASSWORD,
+      'k8s-stack:redisPassword': CONFIG_PASSWORD,
       'k8s-stack:tlsCert': cert,
       'k8s-stack:tlsKey': key,
-    }, ['k8s-stack:dbPassword', 'k8s-stack:tlsCert', 'k8s-stack:tlsKey']);
+    }, ['k8s-stack:dbPassword', 'k8s-stack:redisPassword', 'k8s-stack:tlsCert', 'k8s-stack:tlsKey']);
   });
 
   test('needs only the kubernetes provider: no command, random or tls resource', () => {
@@ -574,7 +582,7 @@ describe('stack dev into an existing cluster, with its own certificate and passw
     const secret = k8sResources(run).find((r) => r.inputs.kind === 'Secret' && r.inputs.type === 'kubernetes.io/tls')!;
     expect(isSecretValue(secret.inputs.stringData)).toBe(true);
     expect(reveal(secret.inputs.stringData)).toEqual({ 'tls.crt': cert, 'tls.key': key });
-    expect(run.outputs.tlsSecret).toEqual({ name: 'shop-tls', source: 'self-signed' });
+    expect(run.outputs.apps.shop.tlsSecret).toEqual({ name: 'shop-tls', source: 'self-signed' });
   });
 
   test('patches the named nodes of the existing context, and never forgets objects of a cluster it cannot reach', () => {
@@ -699,18 +707,18 @@ describe.each(['staging', 'prod'])('stack %s (GKE)', (stack) => {
 
   test('serves HTTPS through GKE\'s Gateway controller with a Google-managed certificate and a reserved address', async () => {
     const v = run().values;
-    const names = gatewayNames(v);
+    const names = gatewayNames(v, 'shop');
     expect(cluster().inputs.gatewayApiConfig).toEqual({ channel: 'CHANNEL_STANDARD' });
     const address = one(run(), 'gcp:compute/globalAddress:GlobalAddress');
     expect(address.inputs).toMatchObject({ project: project(), name: names.address, addressType: 'EXTERNAL', ipVersion: 'IPV4' });
     const auth = one(run(), 'gcp:certificatemanager/dnsAuthorization:DnsAuthorization');
-    expect(auth.inputs).toMatchObject({ project: project(), domain: v.ingress.host });
+    expect(auth.inputs).toMatchObject({ project: project(), domain: v.shop.ingress.host });
     const cert = one(run(), 'gcp:certificatemanager/certificate:Certificate');
-    expect(cert.inputs).toMatchObject({ project: project(), managed: { domains: [v.ingress.host], dnsAuthorizations: [auth.id] } });
+    expect(cert.inputs).toMatchObject({ project: project(), managed: { domains: [v.shop.ingress.host], dnsAuthorizations: [auth.id] } });
     const map = one(run(), 'gcp:certificatemanager/certificateMap:CertificateMap');
     expect(map.inputs).toMatchObject({ project: project(), name: names.certificateMap });
     const entry = one(run(), 'gcp:certificatemanager/certificateMapEntry:CertificateMapEntry');
-    expect(entry.inputs).toMatchObject({ map: names.certificateMap, hostname: v.ingress.host, certificates: [cert.id] });
+    expect(entry.inputs).toMatchObject({ map: names.certificateMap, hostname: v.shop.ingress.host, certificates: [cert.id] });
     // The Gateway names what the program creates, and waits for it: on destroy the Gateway, and
     // with it the load balancer, goes first; then the certificate, map and address; the cluster last.
     const gateway = appObjects(run()).find((r) => r.inputs.kind === 'Gateway')!;
@@ -720,10 +728,10 @@ describe.each(['staging', 'prod'])('stack %s (GKE)', (stack) => {
     for (const r of [address, auth, map]) expect([r.name, r.dependencies]).toEqual([r.name, expect.arrayContaining([cluster().urn])]);
     expect(address.protect).toBe(run().values.production);
     // What to put into DNS, from the stack outputs.
-    expect(await valueOf(run().outputs.edgeAddress!)).toBe('198.51.100.80');
-    expect(await valueOf(run().outputs.dnsRecords!)).toEqual([
-      { name: `${v.ingress.host}.`, type: 'A', data: '198.51.100.80' },
-      { name: `_acme-challenge.${v.ingress.host}.`, type: 'CNAME', data: `${v.ingress.host}.mock.authorize.certificatemanager.goog.` },
+    expect(await valueOf(run().outputs.apps.shop.edgeAddress as pulumi.Output<string>)).toBe('198.51.100.80');
+    expect(await valueOf(run().outputs.apps.shop.dnsRecords as pulumi.Output<unknown>)).toEqual([
+      { name: `${v.shop.ingress.host}.`, type: 'A', data: '198.51.100.80' },
+      { name: `_acme-challenge.${v.shop.ingress.host}.`, type: 'CNAME', data: `${v.shop.ingress.host}.mock.authorize.certificatemanager.goog.` },
     ]);
     // No Ingress, no ingress controller, no cert-manager on GKE.
     expect(run().objects.filter((o) => o.kind === 'Ingress')).toEqual([]);
@@ -803,7 +811,8 @@ describe('stack staging', () => {
   });
 
   test('uses the database password from secret config instead of generating one', () => {
-    expect(ofType(run(), 'random:index/randomPassword:RandomPassword').map((r) => r.name)).toEqual(['staging-monitoring-grafana-admin']);
+    // The shop's comes from config; Grafana's and the Redis password (not in this stack's config) are generated.
+    expect(ofType(run(), 'random:index/randomPassword:RandomPassword').map((r) => r.name).sort()).toEqual(['staging-monitoring-grafana-admin', 'staging-tasks-db-password']);
   });
 
   test('keeps its disks after destroy (Retain), and so protects a generated password from being regenerated', async () => {
@@ -861,6 +870,6 @@ describe('stack prod', () => {
     expect(run().regs.find((r) => r.name === 'prod-db-password')!.protect).toBe(true);
     const isProtected = (kind: string) => appObjects(run()).filter((r) => r.inputs.kind === kind).every((r) => r.protect);
     expect(['StatefulSet', 'PersistentVolumeClaim', 'Namespace'].map(isProtected)).toEqual([true, true, true]);
-    expect(appObjects(run()).filter((r) => r.inputs.kind === 'StatefulSet')).toHaveLength(1);
+    expect(appObjects(run()).filter((r) => r.inputs.kind === 'StatefulSet').map((r) => r.name).sort()).toEqual(['shop-prod/db', 'tasks-prod/redis']);
   });
 });

@@ -1,5 +1,7 @@
+import { App, Chart } from 'cdk8s';
 import { ValidationError } from '../constructs/lib/errors';
-import { NodePool, NodePoolSpec, NodeTaint, TaintEffect, Toleration, formatTaint, tolerates } from '../constructs/node-pool';
+import { NodePool, NodePoolSelection, NodePoolSpec, NodeTaint, TaintEffect, Toleration, formatTaint, tolerates } from '../constructs/node-pool';
+import { scope, synth } from './support/synth';
 
 /** The ValidationError `build` throws. */
 function thrown(build: () => unknown): ValidationError {
@@ -33,6 +35,7 @@ describe('NodePool', () => {
       maxNodes: 3,
       diskSizeGb: 50,
       spot: false,
+      selectBy: 'poolLabel',
     });
     expect(pool.tolerations()).toEqual([]);
   });
@@ -87,6 +90,61 @@ describe('NodePool', () => {
 
   test('accepts the same key with different effects', () => {
     expect(() => new NodePool({ name: 'gpu', taints: [{ key: 'gpu', effect: 'NoSchedule' }, { key: 'gpu', effect: 'NoExecute' }] })).not.toThrow();
+  });
+});
+
+describe('NodePool selectBy', () => {
+  test('"labels": its own labels only, for nodes this stack does not label', () => {
+    const pool = new NodePool({ ...gpu, selectBy: 'labels' });
+    expect(pool.selectBy).toBe('labels');
+    expect(pool.labels).toEqual({ 'cloud.google.com/gke-accelerator': 'nvidia-l4' });
+    // Taints and tolerations are the same whichever way the nodes are found.
+    expect(pool.tolerations()).toEqual(new NodePool(gpu).tolerations());
+  });
+
+  test('"poolLabel" (the default) adds the pool label', () => {
+    expect(new NodePool({ ...gpu, selectBy: 'poolLabel' }).labels).toEqual(new NodePool(gpu).labels);
+    expect(new NodePool(gpu).labels[NodePool.POOL_LABEL]).toBe('gpu');
+  });
+
+  test.each<[string, Partial<NodePoolSpec>, string]>([
+    ['"labels" without labels', { selectBy: 'labels' }, 'labels {} is empty with selectBy "labels", so nothing would tell the pool\'s nodes apart; give the labels its nodes carry, e.g. { "cloud.google.com/gke-nodepool": "db" }, or leave selectBy out to select by the pool label'],
+    ['"labels" with empty labels', { selectBy: 'labels', labels: {} }, 'labels {} is empty with selectBy "labels"'],
+    ['an unknown way', { selectBy: 'label' as NodePoolSelection }, 'selectBy "label" is not a way to select a pool; use one of "poolLabel", "labels"'],
+  ])('fails for %s', (_, change, message) => {
+    expect(thrown(() => new NodePool({ name: 'gpu', ...change })).message).toContain(`nodePool "gpu": ${message}`);
+  });
+});
+
+describe('NodePool (scope, id, spec)', () => {
+  test('is a construct of the chart, writes no object, and equals the scope-less form', () => {
+    let scoped: NodePool | undefined;
+    expect(synth((chart) => { scoped = new NodePool(chart, 'gpu-pool', gpu); })).toEqual([]);
+    expect(scoped!.node.path).toBe('test/gpu-pool');
+    const plain = new NodePool(gpu);
+    for (const key of ['name', 'labels', 'taints', 'machineType', 'minNodes', 'maxNodes', 'diskSizeGb', 'spot', 'selectBy'] as const) expect(scoped![key]).toEqual(plain[key]);
+    expect(scoped!.tolerations()).toEqual(plain.tolerations());
+  });
+
+  test('the scope-less form joins no tree: each pool is a root of its own', () => {
+    const pool = new NodePool(gpu);
+    expect(pool.node.scope).toBeUndefined();
+    expect(pool.node.children).toEqual([]);
+    // Two pools of one name never collide, as they would as siblings.
+    expect(() => new NodePool(gpu)).not.toThrow();
+  });
+
+  test('messages name the construct path', () => {
+    const error = thrown(() => new NodePool(scope(), 'gpu-pool', { name: 'GPU_pool' }));
+    expect(error.where).toBe('test/gpu-pool');
+    expect(error.message).toBe('test/gpu-pool: name "GPU_pool" contains "_", which Kubernetes names do not allow; use lower-case letters, digits and "-", starting and ending with a letter or digit, e.g. "gpu-pool"');
+    expect(thrown(() => new NodePool(scope(), 'ext', { name: 'ext', selectBy: 'labels' })).message).toMatch(/^test\/ext: labels \{\} is empty with selectBy "labels"/);
+  });
+
+  test('two pools of one id in one scope are refused, as for any construct', () => {
+    const chart = new Chart(new App(), 'test');
+    new NodePool(chart, 'pool', { name: 'a' });
+    expect(() => new NodePool(chart, 'pool', { name: 'b' })).toThrow(/There is already a Construct with name 'pool'/);
   });
 });
 

@@ -40,8 +40,8 @@ describe('README examples', () => {
 
   it('has an example for every construct section', () => {
     expect(examples.map(([title]) => title)).toEqual([
-      'Web service', 'Stateful service', 'Batch', 'TLS ingress', 'HTTPS gateway (Gateway API)', 'Metrics', 'Node pools', 'Node agent', 'Guarded namespace',
-      'Priority classes', 'Configuration', 'Access', 'Services', 'Storage',
+      'Web service', 'Worker', 'Stateful service', 'Batch', 'TLS ingress', 'HTTPS gateway (Gateway API)', 'Metrics', 'Node pools', 'Node agent', 'Guarded namespace',
+      'Priority classes', 'Configuration', 'Access', 'Services', 'Storage', 'Escape hatch: checked patches',
     ]);
   });
 

@@ -267,8 +267,13 @@ describe('validation', () => {
     rejects({ service: { kind: { type: 'LoadBalancer', sourceRanges: [] } } }, /^test\/web\/Service: kind\.sourceRanges \[\] is empty, which opens the load balancer to the whole internet; list the client CIDRs/);
   });
 
-  test('fails when the first container declares no port and the Service is not disabled', () => {
-    rejects({ containers: [{ ...app, ports: [], readiness: undefined }] }, /^test\/web\/Service: ports \[\] is empty; expose at least one port$/);
+  test('fails when the first container declares no port and the Service is not disabled, pointing to Worker', () => {
+    rejects({ containers: [{ ...app, ports: [], readiness: undefined }] },
+      /^test\/web: containers\[app\]\.ports \[\] is empty, so the Service would expose nothing; declare the port the pods serve on, or use a Worker \(or service: false\) for a workload that serves nothing, such as a queue consumer$/);
+    rejects({ containers: [{ ...app, ports: undefined, readiness: undefined }] }, /^test\/web: containers\[app\]\.ports \[\] is empty, so the Service would expose nothing; .* use a Worker/);
+    rejects({ service: { ports: [] } }, /^test\/web: service\.ports \[\] is empty, so the Service would expose nothing; declare the port the pods serve on, or use a Worker \(or service: false\)/);
+    // Without a Service, no port is needed.
+    expect(web({ service: false, containers: [{ ...app, ports: [], readiness: undefined }] }).map((o) => o.kind)).toEqual(['ServiceAccount', 'Deployment', 'PodDisruptionBudget']);
   });
 
   test('fails when the image is :latest or untagged', () => {

@@ -1,9 +1,10 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AppConfig, ContainerSpec, DEFAULT_EPHEMERAL_STORAGE, NodePool, SecretReference, WebService, WebServiceProps,
+  AppConfig, BatchJob, ContainerSpec, DEFAULT_EPHEMERAL_STORAGE, ENV_FIELD_PATHS, NodeAgent, NodePool, PodProps, ScheduledJob, SecretReference, StatefulService, WebService, WebServiceProps, Worker,
   allowHostPaths, basePodProps, podIdentity, renderPod,
 } from '../constructs';
+import { validateObjects } from './support/k8s-schema';
 import { KubeObject, RESTRICTED, expectValidationError, find, podSpec, scope, synth } from './support/synth';
 
 /**
@@ -268,6 +269,18 @@ describe('node pools', () => {
     expect(s.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists' }, { key: 'dedicated', operator: 'Exists' }]);
   });
 
+  test('a pool selected by its labels alone: affinity and nodeSelector without the pool label', () => {
+    const external = new NodePool({ name: 'batch', selectBy: 'labels', labels: { 'cloud.google.com/gke-nodepool': 'batch-pool', 'example.com/tier': 'batch' } });
+    const terms = { matchExpressions: [
+      { key: 'cloud.google.com/gke-nodepool', operator: 'In', values: ['batch-pool'] },
+      { key: 'example.com/tier', operator: 'In', values: ['batch'] },
+    ] };
+    expect(pod({ nodePool: external, podAntiAffinity: 'none' }).affinity).toEqual({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [terms] } } });
+    expect(pod({ nodePool: external, nodePlacement: 'preferred', podAntiAffinity: 'none' }).affinity).toEqual({ nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: terms }] } });
+    expect(pod({ nodePool: external, nodePlacement: 'nodeSelector' }).nodeSelector).toEqual({ 'cloud.google.com/gke-nodepool': 'batch-pool', 'example.com/tier': 'batch' });
+    expect(JSON.stringify(web({ nodePool: external }))).not.toContain(NodePool.POOL_LABEL);
+  });
+
   test('no pool: no affinity, no tolerations', () => {
     const s = pod({ podAntiAffinity: 'none' });
     expect(s.tolerations).toBeUndefined();
@@ -340,6 +353,44 @@ describe('volumes', () => {
     ]);
   });
 
+  test('an emptyDir is mounted writable unless the mount says readOnly; every other volume read-only unless it says otherwise', () => {
+    const s = pod({
+      volumes: [
+        { name: 'scratch', type: 'emptyDir' },
+        { name: 'cache', type: 'emptyDir', medium: 'Memory' },
+        { name: 'templates', type: 'configMap', configMapName: 'web-templates' },
+        { name: 'tls', type: 'secret', secretName: 'web-tls' },
+        { name: 'data', type: 'persistentVolumeClaim', claimName: 'web-data' },
+      ],
+      initContainers: [{ name: 'warm', image: 'busybox:1.36', resources: BURSTABLE, mounts: [{ volume: 'cache', mountPath: '/cache' }] }],
+      containers: [{
+        ...app,
+        mounts: [
+          { volume: 'scratch', mountPath: '/scratch' },
+          { volume: 'cache', mountPath: '/cache', readOnly: true },
+          { volume: 'templates', mountPath: '/templates' },
+          { volume: 'tls', mountPath: '/etc/tls' },
+          { volume: 'data', mountPath: '/data' },
+          { volume: 'data', mountPath: '/data-rw', readOnly: false },
+        ],
+      }],
+    });
+    expect(s.initContainers[0].volumeMounts).toEqual([{ name: 'cache', mountPath: '/cache', readOnly: false }]);
+    expect(s.containers[0].volumeMounts).toEqual([
+      { name: 'scratch', mountPath: '/scratch', readOnly: false },
+      { name: 'cache', mountPath: '/cache', readOnly: true },
+      { name: 'templates', mountPath: '/templates', readOnly: true },
+      { name: 'tls', mountPath: '/etc/tls', readOnly: true },
+      { name: 'data', mountPath: '/data', readOnly: true },
+      { name: 'data', mountPath: '/data-rw', readOnly: false },
+    ]);
+  });
+
+  test('the emptyDir of a writable path mounted into a second container is writable there too', () => {
+    const s = pod({ containers: [{ ...app, writablePaths: ['/tmp'] }, { name: 'sidecar', image: 'envoyproxy/envoy:v1.31.0', resources: BURSTABLE, mounts: [{ volume: 'app-tmp', mountPath: '/shared' }] }] });
+    expect(s.containers[1].volumeMounts).toEqual([{ name: 'app-tmp', mountPath: '/shared', readOnly: false }]);
+  });
+
   test('no volumes and no mounts unless asked', () => {
     const s = pod();
     expect(s.volumes).toBeUndefined();
@@ -405,6 +456,89 @@ describe('config injection', () => {
 
   test('no injection, no hash annotation', () => {
     expect(find(web(), 'Deployment').spec.template.metadata.annotations).toBeUndefined();
+  });
+});
+
+describe('image pull secrets and pod annotations', () => {
+  const extra: Pick<PodProps, 'imagePullSecrets' | 'podAnnotations'> = {
+    imagePullSecrets: ['registry-credentials', 'mirror.credentials'],
+    podAnnotations: { 'example.com/owner': 'team-shop', 'sidecar.istio.io/inject': 'false' },
+  };
+  // Every construct that carries a pod, each with its own template path.
+  test.each<[string, (chart: Chart) => void, string]>([
+    ['WebService', (chart) => new WebService(chart, 'x', { name: 'x', containers: [app], ...extra }), 'Deployment'],
+    ['Worker', (chart) => new Worker(chart, 'x', { name: 'x', containers: [app], ...extra }), 'Deployment'],
+    ['StatefulService', (chart) => new StatefulService(chart, 'x', { name: 'x', containers: [app], ...extra }), 'StatefulSet'],
+    ['BatchJob', (chart) => new BatchJob(chart, 'x', { name: 'x', containers: [app], ...extra }), 'Job'],
+    ['ScheduledJob', (chart) => new ScheduledJob(chart, 'x', { name: 'x', schedule: '0 3 * * *', containers: [app], ...extra }), 'CronJob'],
+    ['NodeAgent', (chart) => new NodeAgent(chart, 'x', { name: 'x', containers: [app], ...extra }), 'DaemonSet'],
+  ])('%s: the Secrets in the pod spec, the annotations on the pod template only', (_, build, kind) => {
+    const objects = synth(build);
+    expect(validateObjects(objects)).toEqual([]);
+    const obj = find(objects, kind);
+    expect(podSpec(obj).imagePullSecrets).toEqual([{ name: 'registry-credentials' }, { name: 'mirror.credentials' }]);
+    const template = kind === 'CronJob' ? obj.spec.jobTemplate.spec.template : obj.spec.template;
+    expect(template.metadata.annotations).toEqual(extra.podAnnotations);
+    expect(obj.metadata.annotations?.['example.com/owner']).toBeUndefined();
+  });
+
+  test('the annotations sit beside the config hash, which stays the library\'s', () => {
+    const objects = web({ podAnnotations: { 'example.com/owner': 'team-shop' } }, (chart) => ({
+      config: [{ source: new AppConfig(chart, 'Config', { name: 'web', configMapName: 'web-config', data: { A: '1' } }), as: 'envFrom' }],
+    }));
+    const annotations = find(objects, 'Deployment').spec.template.metadata.annotations;
+    expect(annotations).toEqual({ 'k8s-stack.io/config-hash': expect.stringMatching(/^[0-9a-f]{16}$/), 'example.com/owner': 'team-shop' });
+  });
+
+  test('neither is rendered unless asked', () => {
+    expect(pod().imagePullSecrets).toBeUndefined();
+    expect(find(web({ imagePullSecrets: [], podAnnotations: {} }), 'Deployment').spec.template.metadata.annotations).toBeUndefined();
+    expect(pod({ imagePullSecrets: [] }).imagePullSecrets).toBeUndefined();
+  });
+});
+
+describe('fieldEnv (the downward API)', () => {
+  test('every supported field path, labels and annotations by key, after the literal env', () => {
+    const [c] = pod({
+      containers: [{
+        ...app,
+        env: { LOG_FORMAT: 'json' },
+        fieldEnv: {
+          POD_NAME: 'metadata.name', POD_NAMESPACE: 'metadata.namespace', POD_UID: 'metadata.uid',
+          NODE_NAME: 'spec.nodeName', SERVICE_ACCOUNT: 'spec.serviceAccountName',
+          HOST_IP: 'status.hostIP', POD_IP: 'status.podIP', POD_IPS: 'status.podIPs',
+          APP_VERSION: "metadata.labels['app.kubernetes.io/version']", OWNER: "metadata.annotations['example.com/owner']",
+        },
+      }],
+    }).containers;
+    const ref = (name: string, fieldPath: string) => ({ name, valueFrom: { fieldRef: { fieldPath } } });
+    expect(c.env).toEqual([
+      { name: 'LOG_FORMAT', value: 'json' },
+      ref('POD_NAME', 'metadata.name'), ref('POD_NAMESPACE', 'metadata.namespace'), ref('POD_UID', 'metadata.uid'),
+      ref('NODE_NAME', 'spec.nodeName'), ref('SERVICE_ACCOUNT', 'spec.serviceAccountName'),
+      ref('HOST_IP', 'status.hostIP'), ref('POD_IP', 'status.podIP'), ref('POD_IPS', 'status.podIPs'),
+      ref('APP_VERSION', "metadata.labels['app.kubernetes.io/version']"), ref('OWNER', "metadata.annotations['example.com/owner']"),
+    ]);
+  });
+
+  test('the rendered env passes the Kubernetes 1.28 schema', () => {
+    expect(validateObjects(web({ containers: [{ ...app, fieldEnv: { POD_NAME: 'metadata.name', APP: "metadata.labels['app.kubernetes.io/name']" } }] }))).toEqual([]);
+  });
+
+  test('the documented list is the list accepted', () => {
+    const fieldEnv = Object.fromEntries(ENV_FIELD_PATHS.map((p, i) => [`V${i}`, p.replace('<key>', 'example.com/key')]));
+    expect(pod({ containers: [{ ...app, fieldEnv }] }).containers[0].env).toHaveLength(ENV_FIELD_PATHS.length);
+  });
+
+  test('reaches init containers and sidecars alike, and mixes with config injections', () => {
+    const secret = new SecretReference({ secretName: 'web-db', keys: ['password'] });
+    const s = pod({
+      initContainers: [{ name: 'init', image: 'busybox:1.36', resources: BURSTABLE, fieldEnv: { NODE: 'spec.nodeName' } }],
+      containers: [{ ...app, fieldEnv: { POD_IP: 'status.podIP' } }],
+      config: [{ source: secret, as: 'env', env: { DB_PASSWORD: 'password' } }],
+    });
+    expect(s.initContainers[0].env.map((e: { name: string }) => e.name)).toEqual(['NODE', 'DB_PASSWORD']);
+    expect(s.containers[0].env.map((e: { name: string }) => e.name)).toEqual(['POD_IP', 'DB_PASSWORD']);
   });
 });
 
@@ -722,6 +856,60 @@ describe('validation', () => {
   test('fails when a label value would be invalid', () => {
     rejects(build({ partOf: 'p'.repeat(40), name: 'w'.repeat(30) }), /^test\/web: labels\["app\.kubernetes\.io\/instance"\] "p{40}-w{30}" is longer than 63 characters; shorten the name, instance or part-of value$/);
     rejects(build({ version: '1.4.0+build.7' }), /^test\/web: labels\["app\.kubernetes\.io\/version"\] "1\.4\.0\+build\.7" is not a valid label value; use letters, digits, "-", "_" and "\."/);
+  });
+});
+
+describe('validation of pull secrets, pod annotations and fieldEnv', () => {
+  test('fails when an image pull Secret name is not a DNS subdomain', () => {
+    rejects(build({ imagePullSecrets: ['Registry_Creds'] }), /^test\/web: imagePullSecrets\[0\] "Registry_Creds" contains "_", which Kubernetes names do not allow; use dot-separated lower-case labels/);
+    rejects(build({ imagePullSecrets: ['regcred', ''] }), /^test\/web: imagePullSecrets\[1\] "" is empty; give a name such as "web"$/);
+  });
+
+  test('fails when an image pull Secret is listed twice', () => {
+    rejects(build({ imagePullSecrets: ['regcred', 'mirror', 'regcred'] }), /^test\/web: imagePullSecrets\[2\] "regcred" is listed twice; list each Secret once$/);
+  });
+
+  test('fails when a pod annotation key is not a qualified name', () => {
+    rejects(build({ podAnnotations: { 'example.com/team owner': 'x' } }), /^test\/web: podAnnotations "example\.com\/team owner" is not a valid label key; use letters, digits/);
+    rejects(build({ podAnnotations: { 'Example_com/owner': 'x' } }), /^test\/web: podAnnotations "Example_com\/owner" has a prefix "Example_com" that is not a DNS subdomain/);
+  });
+
+  test('fails when a pod annotation is one the library writes, or under its prefix', () => {
+    rejects(build({ podAnnotations: { 'k8s-stack.io/config-hash': 'abc' } }),
+      /^test\/web: podAnnotations "k8s-stack\.io\/config-hash" is written by the library: the hash of the injected ConfigMaps and Secrets, which rolls the pods when they change; leave it out: a changed AppConfig or a new SecretReference version rolls the pods$/);
+    rejects(build({ podAnnotations: { 'k8s-stack.io/spec-hash': 'abc' } }),
+      /^test\/web: podAnnotations "k8s-stack\.io\/spec-hash" is under the library's own prefix "k8s-stack\.io\/", where it writes its annotations; use a prefix of your own, e\.g\. "example\.com\/"$/);
+    rejects(build({ podAnnotations: { 'policy.k8s-stack.io/waive.no-latest-tag': 'because' } }),
+      /^test\/web: podAnnotations "policy\.k8s-stack\.io\/waive\.no-latest-tag" is a policy waiver annotation, which the policy engine refuses wherever it appears; list the waiver in the environment's waivers instead$/);
+  });
+
+  test('fails when a pod annotation value is not a string', () => {
+    rejects(build({ podAnnotations: { 'prometheus.io/port': 8080 as unknown as string } }), /^test\/web: podAnnotations\["prometheus\.io\/port"\] 8080 is not a string; quote it, e\.g\. "8080"$/);
+  });
+
+  test('fails when the pod annotations exceed 256 KiB', () => {
+    rejects(build({ podAnnotations: { 'example.com/blob': 'x'.repeat(256 * 1024) } }), /^test\/web: podAnnotations "262160 bytes" exceed the 256 KiB the API server allows for annotations; move large content into a ConfigMap$/);
+  });
+
+  test('fails when a fieldEnv path is not a field an env var can take, with a guess and the list', () => {
+    rejects(build({}, { fieldEnv: { POD_NAME: 'metadata.nmae' } }),
+      /^test\/web: containers\[app\]\.fieldEnv\["POD_NAME"\] "metadata\.nmae" is not a pod field an environment variable can take; did you mean "metadata\.name"\? use one of: metadata\.name, metadata\.namespace, metadata\.uid, metadata\.labels\['<key>'\], metadata\.annotations\['<key>'\], spec\.nodeName, spec\.serviceAccountName, status\.hostIP, status\.podIP, status\.podIPs$/);
+    rejects(build({}, { fieldEnv: { CPU: 'limits.cpu' } }), /^test\/web: containers\[app\]\.fieldEnv\["CPU"\] "limits\.cpu" is not a pod field an environment variable can take; use one of: metadata\.name, /);
+  });
+
+  test('fails when a label or annotation path names no single key', () => {
+    rejects(build({}, { fieldEnv: { LABELS: 'metadata.labels' } }),
+      /^test\/web: containers\[app\]\.fieldEnv\["LABELS"\] "metadata\.labels" does not name one label as metadata\.labels\['<key>'\]; write e\.g\. "metadata\.labels\['app\.kubernetes\.io\/name'\]", in single quotes \(a whole map is only available as a downwardAPI volume\)$/);
+    rejects(build({}, { fieldEnv: { OWNER: 'metadata.annotations["example.com/owner"]' } }), /^test\/web: containers\[app\]\.fieldEnv\["OWNER"\] "metadata\.annotations\[\\"example\.com\/owner\\"\]" does not name one annotation/);
+    rejects(build({}, { fieldEnv: { TEAM: "metadata.labels['team name']" } }), /^test\/web: containers\[app\]\.fieldEnv\["TEAM"\] "team name" is not a valid label key; use letters, digits/);
+  });
+
+  test('fails when a fieldEnv name is invalid or defined twice', () => {
+    rejects(build({}, { fieldEnv: { '1POD': 'metadata.name' } }), /^test\/web: containers\[app\]\.fieldEnv "1POD" is not a valid environment variable name; use letters, digits/);
+    rejects(build({}, { env: { POD_NAME: 'web' }, fieldEnv: { POD_NAME: 'metadata.name' } }), /^test\/web: containers\[app\]\.fieldEnv "POD_NAME" is also set in env; set it in one place only$/);
+    const secret = new SecretReference({ secretName: 'web-db', keys: ['password'] });
+    rejects(build({ config: [{ source: secret, as: 'env', env: { POD_NAME: 'password' } }] }, { fieldEnv: { POD_NAME: 'metadata.name' } }),
+      /^test\/web: containers\[app\]\.fieldEnv "POD_NAME" is also injected from config; set it in one place only$/);
   });
 });
 

@@ -1,11 +1,11 @@
 import { parseAllDocuments, parse } from 'yaml';
-import { ENVIRONMENTS, loadEnvironment } from '../environments';
+import { ENVIRONMENTS, loadEnvironment, PROJECT } from '../environments';
 import { synthesizeEnvironment } from '../synth/synthesize';
 import { toYaml } from '../synth/yaml';
 
 describe('YAML emitter', () => {
   it.each(ENVIRONMENTS)('writes %s so that it reads back as exactly the synthesized objects', (env) => {
-    const r = synthesizeEnvironment(loadEnvironment(env));
+    const r = synthesizeEnvironment(PROJECT, loadEnvironment(env));
     const read = r.files.filter((f) => f.name.endsWith('.yaml')).flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJSON()));
     expect(read).toHaveLength(r.objects.length);
     expect(new Set(read.map((o) => JSON.stringify(o)))).toEqual(new Set(r.objects.map((o) => JSON.stringify(o))));

@@ -77,5 +77,11 @@ export interface LintWaivers {
   readonly polaris?: Readonly<Record<string, string>>;
 }
 
+/**
+ * On a pod template with config injections: the hash of the injected ConfigMaps and Secrets, so a
+ * change of their content rolls the pods while the object names stay stable.
+ */
+export const CONFIG_HASH_ANNOTATION = 'k8s-stack.io/config-hash';
+
 /** On a Job named `<name>-<hash>` after its spec (BatchJob): the hash, so tools can tell. */
 export const SPEC_HASH_ANNOTATION = 'k8s-stack.io/spec-hash';

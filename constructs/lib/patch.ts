@@ -136,7 +136,10 @@ export function clusterScoped<T extends ApiObject>(obj: T): T {
   return obj;
 }
 
-/** The main API object behind a cdk8s-plus construct (its `Resource` child) or an ApiObject itself. */
+/**
+ * The main API object of a construct: an ApiObject itself, or its `Resource` child followed down
+ * (a WebService's is the Deployment under its cdk8s-plus Deployment). The target of the patches above.
+ */
 export function apiObjectOf(c: IConstruct): ApiObject {
   return ApiObject.of(c);
 }

@@ -14,10 +14,11 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { isDeepStrictEqual } from 'util';
 import { parse } from 'yaml';
 import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from '@pulumi/pulumi/automation';
 import { NodePool } from '../../constructs/node-pool';
-import { loadEnvironment } from '../../environments';
+import { PROJECT as ENVIRONMENTS_PROJECT, loadEnvironment } from '../../environments';
 import { deployStack } from '../../infra/program';
 import { synthesizeEnvironment } from '../../synth/synthesize';
 import { pulumiHome, toolchainRoot } from '../../toolchain/build';
@@ -26,6 +27,7 @@ import { livePods, recentWarnings, workloadProblems } from './checks';
 import { down, up } from './cluster';
 import { KubeClient, KubeObject, waitFor } from './kube';
 import { startProvisioner } from './provisioner';
+import { environmentNamespaces } from './scenarios';
 import { CLUSTERS, E2eContext } from './suite';
 
 const PROJECT = 'k8s-stack';
@@ -69,7 +71,7 @@ const podUids = async (client: KubeClient, ns: string) => new Map((await livePod
 export async function pulumiScenario(ctx: E2eContext): Promise<void> {
   const { suite, bin } = ctx;
   const values = loadEnvironment('dev');
-  const namespaces = [values.namespace, values.systemNamespace];
+  const namespaces = environmentNamespaces(values);
   suite.begin('the Pulumi engine (dev stack, existing-cluster mode)');
   const state = await suite.value('local cluster shaped like dev up, its nodes bare (no pool labels or taints)', () => up({ name: CLUSTERS.pulumi, bin, environment: values, bareNodes: true }));
   if (!state) {
@@ -80,9 +82,10 @@ export async function pulumiScenario(ctx: E2eContext): Promise<void> {
   let provisioner = startProvisioner(client, values.storage.provisioner);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-pulumi-'));
   const password = randomBytes(24).toString('hex');
+  const redisPassword = randomBytes(24).toString('hex');
   try {
     // A certificate of our own (the tls provider is not in the toolchain), made as the README makes one.
-    execFileSync('openssl', ['req', '-x509', '-nodes', '-days', '365', '-newkey', 'rsa:2048', '-keyout', path.join(work, 'tls.key'), '-out', path.join(work, 'tls.crt'), '-subj', `/CN=${values.ingress.host}`], { stdio: 'ignore' });
+    execFileSync('openssl', ['req', '-x509', '-nodes', '-days', '365', '-newkey', 'rsa:2048', '-keyout', path.join(work, 'tls.key'), '-out', path.join(work, 'tls.crt'), '-subj', `/CN=${values.shop.ingress.host}`], { stdio: 'ignore' });
     const tlsKey = fs.readFileSync(path.join(work, 'tls.key'), 'utf8');
     const tlsCert = fs.readFileSync(path.join(work, 'tls.crt'), 'utf8');
     const keyBody = tlsKey.split('\n')[1];
@@ -116,6 +119,7 @@ export async function pulumiScenario(ctx: E2eContext): Promise<void> {
         'k8s-stack:kubeContext': { value: CLUSTERS.pulumi },
         'k8s-stack:nodeNames': { value: JSON.stringify(state.nodes) },
         'k8s-stack:dbPassword': { value: password, secret: true },
+        'k8s-stack:redisPassword': { value: redisPassword, secret: true },
         'k8s-stack:tlsCert': { value: tlsCert, secret: true },
         'k8s-stack:tlsKey': { value: tlsKey, secret: true },
         // As Pulumi.yaml sets it for the CLI program: a Kubernetes object on a default provider fails.
@@ -139,8 +143,11 @@ export async function pulumiScenario(ctx: E2eContext): Promise<void> {
       const r = await s.up({ onOutput: log('up') });
       if (r.summary.result !== 'succeeded') throw new Error(`up: ${r.summary.result}`);
       const o = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, v.value]));
-      const expected = { environment: 'dev', clusterKind: 'minikube', namespace: values.namespace, kubeContext: CLUSTERS.pulumi, ingressUrl: `https://${values.ingress.host}`, databaseCredentialsSecret: values.database.credentialsSecret };
-      for (const [k, v] of Object.entries(expected)) if (JSON.stringify(o[k]) !== JSON.stringify(v)) throw new Error(`output ${k} is ${JSON.stringify(o[k])}, expected ${JSON.stringify(v)}`);
+      const expected = {
+        environment: 'dev', clusterKind: 'minikube', kubeContext: CLUSTERS.pulumi,
+        apps: { shop: { namespace: values.shop.namespace, ingressUrl: `https://${values.shop.ingress.host}`, tlsSecret: { name: values.shop.ingress.tls.secretName, source: 'self-signed' }, databaseCredentialsSecret: values.shop.database.credentialsSecret } },
+      };
+      for (const [k, v] of Object.entries(expected)) if (!isDeepStrictEqual(o[k], v)) throw new Error(`output ${k} is ${JSON.stringify(o[k])}, expected ${JSON.stringify(v)}`);
       await waitFor('the deployed workloads to converge', async () => (await workloadProblems(client, namespaces)).length === 0, 120_000,
         async () => `${(await workloadProblems(client, namespaces)).join('\n')}\n${await recentWarnings(client, namespaces)}`);
       const nodes = await client.list('/api/v1/nodes');
@@ -206,14 +213,14 @@ export async function pulumiScenario(ctx: E2eContext): Promise<void> {
         if (claim?.[1] !== 'update') throw new Error(`the claim resize is planned as ${claim?.[1] ?? 'nothing'}: ${JSON.stringify(Object.fromEntries(ops))}`);
         const others = [...ops].filter(([k]) => !k.startsWith('kubernetes:core/v1:PersistentVolumeClaimPatch::') && !k.startsWith('kubernetes:yaml:ConfigGroup::') && !k.startsWith('k8sstack:') && !k.startsWith('pulumi:pulumi:Stack'));
         if (others.length) throw new Error(`more than the claim is planned to change: ${JSON.stringify(Object.fromEntries(others))}`);
-        const sts = await client.get(`/apis/apps/v1/namespaces/${values.namespace}/statefulsets/db`);
-        const pod = await client.get(`/api/v1/namespaces/${values.namespace}/pods/db-0`);
+        const sts = await client.get(`/apis/apps/v1/namespaces/${values.shop.namespace}/statefulsets/db`);
+        const pod = await client.get(`/api/v1/namespaces/${values.shop.namespace}/pods/db-0`);
         const r = await s.up({ program: program(sets), onOutput: log('up') });
         if (r.summary.result !== 'succeeded') throw new Error(`up: ${r.summary.result}`);
-        const pvc = await client.get<KubeObject & { spec: { resources: { requests: { storage: string } } } }>(`/api/v1/namespaces/${values.namespace}/persistentvolumeclaims/data-db-0`);
+        const pvc = await client.get<KubeObject & { spec: { resources: { requests: { storage: string } } } }>(`/api/v1/namespaces/${values.shop.namespace}/persistentvolumeclaims/data-db-0`);
         if (pvc?.spec.resources.requests.storage !== '3Gi') throw new Error(`data-db-0 requests ${pvc?.spec.resources.requests.storage}, not 3Gi`);
-        if ((await client.get(`/apis/apps/v1/namespaces/${values.namespace}/statefulsets/db`))?.metadata.uid !== sts?.metadata.uid) throw new Error('the StatefulSet was replaced');
-        if ((await client.get(`/api/v1/namespaces/${values.namespace}/pods/db-0`))?.metadata.uid !== pod?.metadata.uid) throw new Error('the database pod was replaced');
+        if ((await client.get(`/apis/apps/v1/namespaces/${values.shop.namespace}/statefulsets/db`))?.metadata.uid !== sts?.metadata.uid) throw new Error('the StatefulSet was replaced');
+        if ((await client.get(`/api/v1/namespaces/${values.shop.namespace}/pods/db-0`))?.metadata.uid !== pod?.metadata.uid) throw new Error('the database pod was replaced');
         keptSets = sets;
         console.log(`     planned ${JSON.stringify(Object.fromEntries(ops))}; data-db-0 now requests 3Gi`);
       });
@@ -222,7 +229,7 @@ export async function pulumiScenario(ctx: E2eContext): Promise<void> {
         const text = exported();
         // The provider keeps Secret data base64-encoded: that is plain text too.
         const forms = (v: string) => [v, Buffer.from(v).toString('base64')];
-        const secrets = [['database password', forms(password)], ['TLS private key', [keyBody, Buffer.from(tlsKey).toString('base64')]]] as const;
+        const secrets = [['database password', forms(password)], ['Redis password', forms(redisPassword)], ['TLS private key', [keyBody, Buffer.from(tlsKey).toString('base64')]]] as const;
         for (const [what, values] of secrets) {
           if (values.some((v) => text.includes(v))) throw new Error(`the ${what} is in the exported state in plain text`);
         }
@@ -234,15 +241,15 @@ export async function pulumiScenario(ctx: E2eContext): Promise<void> {
         console.log(`     ${ciphertexts} encrypted values; none in plain text`);
       });
       await suite.step('changing one ConfigMap value rolls exactly the pods that read it, and replaces nothing else', async () => {
-        const before = await podUids(client, values.namespace);
+        const before = await podUids(client, values.shop.namespace);
         const events: EngineEvent[] = [];
-        const cmBefore = await client.get(`/api/v1/namespaces/${values.namespace}/configmaps/api-settings`);
-        const r = await s.up({ program: program([...keptSets, 'api.logLevel=info']), onEvent: (e) => events.push(e), onOutput: log('up') });
+        const cmBefore = await client.get(`/api/v1/namespaces/${values.shop.namespace}/configmaps/api-settings`);
+        const r = await s.up({ program: program([...keptSets, 'shop.api.logLevel=info']), onEvent: (e) => events.push(e), onOutput: log('up') });
         if (r.summary.result !== 'succeeded') throw new Error(`up: ${r.summary.result}`);
         const changed = changes(events);
         // Updated in place (its uid kept: readers never see it missing), and before its reader.
         if (JSON.stringify(changed.get('update')?.filter((n) => n.includes('ConfigMap'))) !== JSON.stringify(['kubernetes:core/v1:ConfigMap::shop-dev/api-settings'])) throw new Error(`the ConfigMap was not updated in place: ${JSON.stringify(Object.fromEntries(changed))}`);
-        const cmAfter = await client.get(`/api/v1/namespaces/${values.namespace}/configmaps/api-settings`);
+        const cmAfter = await client.get(`/api/v1/namespaces/${values.shop.namespace}/configmaps/api-settings`);
         if (cmAfter?.metadata.uid !== cmBefore?.metadata.uid) throw new Error('the ConfigMap was deleted and created again (its uid changed)');
         const order = events.filter((e) => e.resOutputsEvent && e.resOutputsEvent.metadata.op === 'update').map((e) => e.resOutputsEvent!.metadata.urn.split('::').pop());
         const cmDone = order.indexOf('shop-dev/api-settings');
@@ -255,11 +262,11 @@ export async function pulumiScenario(ctx: E2eContext): Promise<void> {
         if (unexpected.length) throw new Error(`the edit touched more than the ConfigMap and its reader: ${JSON.stringify(Object.fromEntries(changed))}`);
         if (!touched.some((n) => /Deployment::.*api$/.test(n))) throw new Error(`the api Deployment was not updated: ${JSON.stringify(Object.fromEntries(changed))}`);
         await waitFor('the api rollout', async () => (await workloadProblems(client, namespaces)).length === 0, 120_000, async () => (await workloadProblems(client, namespaces)).join('\n'));
-        const after = await podUids(client, values.namespace);
+        const after = await podUids(client, values.shop.namespace);
         const kept = [...before].filter(([uid]) => after.has(uid)).map(([, app]) => app);
         const replaced = [...before].filter(([uid]) => !after.has(uid)).map(([, app]) => app);
         if (replaced.some((a) => a !== 'api') || !replaced.includes('api') || kept.includes('api')) throw new Error(`pods replaced: [${replaced.join(', ')}], kept: [${kept.join(', ')}]; expected exactly the api pods replaced`);
-        const cm = await client.get<KubeObject & { data: Record<string, string> }>(`/api/v1/namespaces/${values.namespace}/configmaps/api-settings`);
+        const cm = await client.get<KubeObject & { data: Record<string, string> }>(`/api/v1/namespaces/${values.shop.namespace}/configmaps/api-settings`);
         if (cm?.data.PODINFO_LEVEL !== 'info') throw new Error(`api-settings PODINFO_LEVEL is ${cm?.data.PODINFO_LEVEL}`);
         console.log(`     ${JSON.stringify(Object.fromEntries(changed))}; replaced pods: ${replaced.join(', ')}`);
       });
@@ -274,20 +281,20 @@ export async function pulumiScenario(ctx: E2eContext): Promise<void> {
         const after = (await client.get(`/api/v1/namespaces/kube-system`))?.metadata.uid;
         if (!before || !after || before === after) throw new Error(`kube-system uid ${before} -> ${after}: not a new cluster`);
         const events: EngineEvent[] = [];
-        const r = await s.up({ program: program([...keptSets, 'api.logLevel=info']), onEvent: (e) => events.push(e), onOutput: log('up') });
+        const r = await s.up({ program: program([...keptSets, 'shop.api.logLevel=info']), onEvent: (e) => events.push(e), onOutput: log('up') });
         if (r.summary.result !== 'succeeded') throw new Error(`up: ${r.summary.result}`);
         const replaced = r.summary.resourceChanges?.replace ?? 0;
-        const objects = synthesizeEnvironment(loadEnvironment('dev', [...keptSets, 'api.logLevel=info'])).objects.length;
+        const objects = synthesizeEnvironment(ENVIRONMENTS_PROJECT, loadEnvironment('dev', [...keptSets, 'shop.api.logLevel=info'])).objects.length;
         if (replaced < objects) throw new Error(`only ${replaced} resources replaced, the stack deploys ${objects} objects: ${JSON.stringify(r.summary.resourceChanges)}`);
         await waitFor('the recreated workloads to converge', async () => (await workloadProblems(client, namespaces)).length === 0, 120_000,
           async () => `${(await workloadProblems(client, namespaces)).join('\n')}\n${await recentWarnings(client, namespaces)}`);
         const nodes = await client.list('/api/v1/nodes');
         if (nodes.some((n) => !n.metadata.labels?.[NodePool.POOL_LABEL])) throw new Error('the new nodes were not labelled');
-        await s.preview({ program: program([...keptSets, 'api.logLevel=info']), expectNoChanges: true, onOutput: log('preview') });
+        await s.preview({ program: program([...keptSets, 'shop.api.logLevel=info']), expectNoChanges: true, onOutput: log('preview') });
         console.log(`     kube-system ${before.slice(0, 8)} -> ${after.slice(0, 8)}; ${JSON.stringify(r.summary.resourceChanges)}`);
       });
       await suite.step('pulumi destroy removes everything the stack created and leaves the nodes as it found them', async () => {
-        s.workspace.program = program([...keptSets, 'api.logLevel=info']);
+        s.workspace.program = program([...keptSets, 'shop.api.logLevel=info']);
         const r = await s.destroy({ onOutput: log('destroy') });
         if (r.summary.result !== 'succeeded') throw new Error(`destroy: ${r.summary.result}`);
         await waitFor('the namespaces to be gone', async () => {

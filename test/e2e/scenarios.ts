@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { BatchJob } from '../../constructs/batch-job';
 import { AppConfig } from '../../constructs/configuration';
 import { NodePool, NodePoolSpec, Toleration } from '../../constructs/node-pool';
-import { ENVIRONMENTS, EnvironmentValues, loadEnvironment } from '../../environments';
+import { ENVIRONMENTS, EnvironmentValues, loadEnvironment, PROJECT } from '../../environments';
 import { GKE_REGULAR_VERSION, KUBERNETES_VERSION } from '../../toolchain/pins';
 import { crdFiles } from '../../toolchain/build';
 import { parseQuantity } from '../../constructs/lib/validate';
@@ -20,7 +20,6 @@ import { ClusterState, ZONE_LABEL, down, up } from './cluster';
 import { CommandResult, KubeClient, KubeObject, kubectl, kubectlOk, runTool, sleep, waitFor } from './kube';
 import { startProvisioner } from './provisioner';
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
 import { writeAtomically } from '../../synth/output';
 import { ENVIRONMENT_LABEL, PRUNE_FLAGS_FILE, PRUNE_KINDS } from '../../synth/ownership';
 import { ChartExtension, synthesizeEnvironment } from '../../synth/synthesize';
@@ -36,6 +35,11 @@ function clean(r: CommandResult, what: string): void {
 }
 
 const objectCount = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8').split(/^---$/m).filter((d) => /^kind:/m.test(d)).length).reduce((a, b) => a + b, 0);
+
+/** Every namespace the environment's apps create. */
+export function environmentNamespaces(values: EnvironmentValues): string[] {
+  return synthesizeEnvironment(PROJECT, values).objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name);
+}
 
 /** Installs the toolchain's CRDs (toolchain/pins.ts CRD_SOURCES) and waits until they are served. */
 export function installCrds(bin: string, kubeconfig: string): void {
@@ -93,20 +97,22 @@ export async function validateScenario(ctx: E2eContext): Promise<void> {
   }
 }
 
-/** What the README tells a user to do: namespaces, the two Secrets, then `kubectl apply -f dist/<env>`. */
+/** What the README tells a user to do: namespaces, the Secrets, then `kubectl apply -f dist/<env>`. */
 function applyAsReadme(ctx: E2eContext, state: ClusterState, values: EnvironmentValues): void {
   const kc = state.kubeconfig;
   const dir = path.join(ctx.root, 'dist', values.name);
   clean(kubectl(ctx.bin, kc, ['apply', '-f', path.join(dir, '00-namespaces.yaml')]), 'the namespaces');
-  clean(kubectl(ctx.bin, kc, ['-n', values.namespace, 'create', 'secret', 'generic', values.database.credentialsSecret,
-    `--from-literal=username=${values.app}`, `--from-literal=database=${values.app}`, `--from-literal=password=${randomBytes(18).toString('base64')}`]), 'the database Secret');
-  const tlsSecret = values.ingress.tls.secretName;
-  if (tlsSecret !== undefined && values.ingress.tls.source !== 'cert-manager') {
+  clean(kubectl(ctx.bin, kc, ['-n', values.shop.namespace, 'create', 'secret', 'generic', values.shop.database.credentialsSecret,
+    `--from-literal=username=${values.shop.app}`, `--from-literal=database=${values.shop.app}`, `--from-literal=password=${randomBytes(18).toString('base64')}`]), 'the database Secret');
+  clean(kubectl(ctx.bin, kc, ['-n', values.tasks.namespace, 'create', 'secret', 'generic', values.tasks.redis.credentialsSecret,
+    `--from-literal=password=${randomBytes(18).toString('hex')}`]), 'the Redis Secret');
+  const tlsSecret = values.shop.ingress.tls.secretName;
+  if (tlsSecret !== undefined && values.shop.ingress.tls.source !== 'cert-manager') {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-tls-'));
     try {
-      const r = runTool('/usr/bin', 'openssl', ['req', '-x509', '-nodes', '-days', '365', '-newkey', 'rsa:2048', '-keyout', path.join(tmp, 'tls.key'), '-out', path.join(tmp, 'tls.crt'), '-subj', `/CN=${values.ingress.host}`]);
+      const r = runTool('/usr/bin', 'openssl', ['req', '-x509', '-nodes', '-days', '365', '-newkey', 'rsa:2048', '-keyout', path.join(tmp, 'tls.key'), '-out', path.join(tmp, 'tls.crt'), '-subj', `/CN=${values.shop.ingress.host}`]);
       if (r.status !== 0) throw new Error(`openssl req failed: ${r.stderr}`);
-      clean(kubectl(ctx.bin, kc, ['-n', values.namespace, 'create', 'secret', 'tls', tlsSecret, '--key', path.join(tmp, 'tls.key'), '--cert', path.join(tmp, 'tls.crt')]), 'the TLS Secret');
+      clean(kubectl(ctx.bin, kc, ['-n', values.shop.namespace, 'create', 'secret', 'tls', tlsSecret, '--key', path.join(tmp, 'tls.key'), '--cert', path.join(tmp, 'tls.crt')]), 'the TLS Secret');
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
@@ -132,7 +138,7 @@ export async function convergeScenario(
 ): Promise<void> {
   const { suite, bin } = ctx;
   const values = loadEnvironment('dev');
-  const namespaces = [values.namespace, values.systemNamespace];
+  const namespaces = environmentNamespaces(values);
   suite.begin('convergence of dist/dev');
   const state = await suite.value(`local cluster shaped like dev up (etcd, kube-apiserver ${KUBERNETES_VERSION}, controller manager, scheduler, kwok nodes)`, () => up({ name: CLUSTERS.converge, bin, environment: values }));
   if (!state) {
@@ -154,27 +160,27 @@ export async function convergeScenario(
         suite.blocked('placement, zones, Jobs, quotas and drain', 'dev did not converge');
       } else {
         const nodes = await client.list('/api/v1/nodes');
-        await suite.step(`database pods run only on nodes of the "${values.database.nodePool}" pool`, async () => {
-          const dbPods = (await livePods(client, values.namespace)).filter((p) => ownerKind(p) === 'StatefulSet');
+        await suite.step(`database pods run only on nodes of the "${values.shop.database.nodePool}" pool`, async () => {
+          const dbPods = (await livePods(client, values.shop.namespace)).filter((p) => ownerKind(p) === 'StatefulSet');
           if (dbPods.length === 0) throw new Error('no StatefulSet pod found');
           const poolOf = new Map(nodes.map((n) => [n.metadata.name, n.metadata.labels?.[POOL_LABEL]]));
-          const misplaced = dbPods.filter((p) => poolOf.get(nodeOf(p)) !== values.database.nodePool);
+          const misplaced = dbPods.filter((p) => poolOf.get(nodeOf(p)) !== values.shop.database.nodePool);
           if (misplaced.length) throw new Error(misplaced.map((p) => `${p.metadata.name} on ${nodeOf(p)} (pool ${String(poolOf.get(nodeOf(p)))})`).join('\n'));
         });
         await suite.step('the DaemonSet runs one pod on exactly the nodes its tolerations admit', async () => {
-          const sets = await client.list(`/apis/apps/v1/namespaces/${values.systemNamespace}/daemonsets`);
-          if (sets.length === 0) throw new Error(`no DaemonSet in ${values.systemNamespace}`);
+          const sets = await client.list(`/apis/apps/v1/namespaces/${values.shop.systemNamespace}/daemonsets`);
+          if (sets.length === 0) throw new Error(`no DaemonSet in ${values.shop.systemNamespace}`);
           for (const ds of sets) {
             const tolerations = ((ds.spec as { template: { spec: { tolerations?: Toleration[] } } }).template.spec.tolerations ?? []);
             const expected = nodesAdmitting(nodes, tolerations);
-            const actual = (await livePods(client, values.systemNamespace)).filter((p) => p.metadata.ownerReferences?.some((o) => o.kind === 'DaemonSet' && o.name === ds.metadata.name)).map(nodeOf).sort();
+            const actual = (await livePods(client, values.shop.systemNamespace)).filter((p) => p.metadata.ownerReferences?.some((o) => o.kind === 'DaemonSet' && o.name === ds.metadata.name)).map(nodeOf).sort();
             if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new Error(`DaemonSet ${ds.metadata.name}: pods on [${actual.join(', ')}], expected one on each of [${expected.join(', ')}]`);
           }
         });
         await suite.step('replicated pods spread over zones', async () => {
           const zoneOf = new Map(nodes.map((n) => [n.metadata.name, n.metadata.labels?.[ZONE_LABEL]]));
-          const pods = await livePods(client, values.namespace);
-          const replicated = (await client.list(`/apis/apps/v1/namespaces/${values.namespace}/deployments`)).filter((d) => num((d.spec as { replicas?: number }).replicas) >= 2);
+          const pods = await livePods(client, values.shop.namespace);
+          const replicated = (await client.list(`/apis/apps/v1/namespaces/${values.shop.namespace}/deployments`)).filter((d) => num((d.spec as { replicas?: number }).replicas) >= 2);
           if (replicated.length === 0) throw new Error('no Deployment runs two replicas or more');
           for (const d of replicated) {
             const zones = pods.filter((p) => p.metadata.labels?.['app.kubernetes.io/name'] === d.metadata.name).map((p) => zoneOf.get(nodeOf(p)));
@@ -237,8 +243,8 @@ export async function convergeScenario(
  * one eviction and must refuse the next.
  */
 async function drainScenario(ctx: E2eContext, state: ClusterState, client: KubeClient, values: EnvironmentValues, converged: (what: string) => Promise<unknown>): Promise<void> {
-  const ns = values.namespace;
-  const pool = values.web.nodePool;
+  const ns = values.shop.namespace;
+  const pool = values.shop.web.nodePool;
   const general = (await client.list('/api/v1/nodes')).filter((n) => n.metadata.labels?.[POOL_LABEL] === pool).map((n) => n.metadata.name).sort();
   if (general.length < 2) throw new Error(`the "${pool}" pool has ${general.length} node(s); the drain needs two`);
   const budgetsSettled = () => waitFor('PodDisruptionBudget status', async () => (await client.list(`/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets`))
@@ -292,7 +298,7 @@ const plural = (kind: string) => {
 /** The manifests and prune flags of one synthesis of `values` (with `extend`), in a fresh folder. */
 function synthTo(values: EnvironmentValues, extend?: ChartExtension): { dir: string; flags: string[]; cleanup: () => void } {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-prune-'));
-  writeAtomically(out, [synthesizeEnvironment(values, extend)]);
+  writeAtomically(out, [synthesizeEnvironment(PROJECT, values, extend)]);
   const dir = path.join(out, values.name);
   return { dir, flags: fs.readFileSync(path.join(dir, PRUNE_FLAGS_FILE), 'utf8').trim().split('\n'), cleanup: () => fs.rmSync(out, { recursive: true, force: true }) };
 }
@@ -304,8 +310,9 @@ function synthTo(values: EnvironmentValues, extend?: ChartExtension): { dir: str
  * is deleted; every other object keeps its uid, and the Secrets made by hand are untouched.
  */
 async function pruneScenario(ctx: E2eContext, state: ClusterState, client: KubeClient, values: EnvironmentValues): Promise<void> {
-  const ns = values.namespace;
-  const extra = (chart: Construct) => {
+  const ns = values.shop.namespace;
+  const extra: ChartExtension = ({ apps }) => {
+    const chart = apps.shop;
     new ApiObject(chart, 'e2e-extra-config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'e2e-extra', namespace: ns }, data: { removed: 'soon' } });
     new ApiObject(chart, 'e2e-extra-policy', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'e2e-extra', namespace: ns }, spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'e2e-extra' } }, policyTypes: ['Ingress'] } });
   };
@@ -336,7 +343,7 @@ async function pruneScenario(ctx: E2eContext, state: ClusterState, client: KubeC
     const replaced = [...after].filter(([k, uid]) => before.has(k) && before.get(k) !== uid).map(([k]) => k);
     if (JSON.stringify(gone.sort()) !== JSON.stringify([`ConfigMap/${ns}/e2e-extra`, `NetworkPolicy/${ns}/e2e-extra`])) throw new Error(`pruned [${gone.join(', ')}], expected exactly the ConfigMap and NetworkPolicy e2e-extra; kubectl said:\n${pruned.join('\n')}`);
     if (replaced.length) throw new Error(`recreated by the prune apply: ${replaced.join(', ')}`);
-    for (const secret of [values.database.credentialsSecret, values.ingress.tls.secretName]) {
+    for (const secret of [values.shop.database.credentialsSecret, values.shop.ingress.tls.secretName]) {
       if (!(await client.get(`/api/v1/namespaces/${ns}/secrets/${secret}`))) throw new Error(`the hand-made Secret ${secret} was pruned`);
     }
     console.log(`     ${pruned.length} pruned (${pruned.join('; ')}); ${after.size} objects of ours kept with their uids`);
@@ -352,12 +359,13 @@ async function pruneScenario(ctx: E2eContext, state: ClusterState, client: KubeC
  * spec's hash), the apply succeeds, and the old Job is pruned.
  */
 async function jobScenario(ctx: E2eContext, state: ClusterState, client: KubeClient, values: EnvironmentValues): Promise<void> {
-  const ns = values.namespace;
-  const pool = new NodePool(values.nodePools.find((p) => p.name === values.web.nodePool) as NodePoolSpec);
-  const withJob = (version: string): ChartExtension => (chart) => {
-    const settings = new AppConfig(chart, 'e2e-migrate-settings', { name: 'e2e-migrate', partOf: values.app, namespace: ns, configMapName: 'e2e-migrate', data: { SCHEMA_VERSION: version } });
+  const ns = values.shop.namespace;
+  const pool = new NodePool(values.nodePools.find((p) => p.name === values.shop.web.nodePool) as NodePoolSpec);
+  const withJob = (version: string): ChartExtension => ({ apps }) => {
+    const chart = apps.shop;
+    const settings = new AppConfig(chart, 'e2e-migrate-settings', { name: 'e2e-migrate', partOf: values.shop.app, namespace: ns, configMapName: 'e2e-migrate', data: { SCHEMA_VERSION: version } });
     new BatchJob(chart, 'e2e-migrate', {
-      name: 'e2e-migrate', partOf: values.app, namespace: ns, nodePool: pool, backoffLimit: 1, restartPolicy: 'Never',
+      name: 'e2e-migrate', partOf: values.shop.app, namespace: ns, nodePool: pool, backoffLimit: 1, restartPolicy: 'Never',
       containers: [{ name: 'migrate', image: 'postgres:16.4-alpine3.20', command: ['true'], runAsUser: 70, runAsGroup: 70, resources: { cpu: { request: '10m', limit: '100m' }, memory: { request: '32Mi', limit: '64Mi' } } }],
       config: [{ source: settings, as: 'env', env: { SCHEMA_VERSION: 'SCHEMA_VERSION' } }],
     });
@@ -416,7 +424,7 @@ function testPod(ns: string, privileged: boolean): string {
 export async function podSecurityScenario(ctx: E2eContext, state: ClusterState, values: EnvironmentValues): Promise<void> {
   const { suite, bin } = ctx;
   suite.begin('Pod Security admission');
-  const ns = values.namespace;
+  const ns = values.shop.namespace;
   const existing = await new KubeClient(state).get(`/api/v1/namespaces/${ns}`);
   if (!existing) clean(kubectl(bin, state.kubeconfig, ['apply', '-f', path.join(ctx.root, 'dist', values.name, '00-namespaces.yaml')]), 'the namespaces');
   await suite.step(`a pod that meets the restricted profile is accepted in ${ns} (positive control, server dry run)`, () => {
