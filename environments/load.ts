@@ -79,7 +79,7 @@ function describe(issue: z.core.$ZodIssue, value: unknown): string {
 /**
  * A project's environments: the apps it can run, the platform values every environment starts
  * from, and one overlay per environment. This repository's is `PROJECT` below; a project that
- * installs the library defines its own and passes it to `synthMain` (synth/cli.ts).
+ * installs the library defines its own and passes it to `synthMain` (synth/command.ts).
  */
 export interface EnvironmentsDefinition {
   readonly apps: readonly AppDefinition[];
@@ -104,7 +104,7 @@ export function validateEnvironmentOf<E extends PlatformValues = PlatformValues>
   const lines = result.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       const parent = schemaAt(schema, issue.path.map(String));
-      const known = parent && (parent as unknown as { def: { type: string } }).def.type === 'object' ? Object.keys((parent as unknown as z.ZodObject).shape) : [];
+      const known = parent && (unwrap(parent) as unknown as { def: { type: string } }).def.type === 'object' ? Object.keys((unwrap(parent) as unknown as z.ZodObject).shape) : [];
       return issue.keys.map((key) => {
         const near = closest(key, known);
         const hint = near ? `did you mean "${[...issue.path, near].map(String).join('.')}"?` : `settings here: ${known.join(', ')}`;
@@ -175,7 +175,7 @@ export function applySetOf(def: EnvironmentsDefinition, env: string, values: Rec
     let i = 0;
     while (i < path.length && schemaAt(schema, path.slice(0, i + 1))) i++;
     const parent = schemaAt(schema, path.slice(0, i));
-    const known = parent && (parent as unknown as { def: { type: string } }).def.type === 'object' ? Object.keys((parent as unknown as z.ZodObject).shape) : [];
+    const known = parent && (unwrap(parent) as unknown as { def: { type: string } }).def.type === 'object' ? Object.keys((unwrap(parent) as unknown as z.ZodObject).shape) : [];
     const near = closest(path[i] ?? '', known);
     const hint = near ? `did you mean "${[...path.slice(0, i), near, ...path.slice(i + 1)].join('.')}"?`
       : known.length ? `settings under ${path.slice(0, i).join('.') || 'the root'}: ${known.join(', ')}`
@@ -214,9 +214,23 @@ export function loadEnvironmentOf<E extends PlatformValues = PlatformValues>(def
   const isAppsSet = (s: string) => /^apps(\.\d+)?=/.test(s);
   for (const s of sets.filter(isAppsSet)) applySetOf(def, env, merged, s);
   const running = Array.isArray(merged.apps) ? (merged.apps as unknown[]) : [];
+  const names = def.apps.map((a) => a.name);
+  running.forEach((name, i) => {
+    if (typeof name === 'string' && !names.includes(name)) {
+      throw new EnvironmentError(`environment "${env}": apps.${i} ${show(name)} is not an app of this project; ${didYouMean(name, names)}`);
+    }
+  });
   for (const app of def.apps) {
     if (running.includes(app.name)) merged[app.name] = deepMerge(app.defaults as Record<string, unknown>, merged[app.name]);
   }
   for (const s of sets.filter((x) => !isAppsSet(x))) applySetOf(def, env, merged, s);
+  for (const app of def.apps) {
+    if (running.includes(app.name)) continue;
+    // `--set tasks=null` drops an app's values along with the app.
+    if (merged[app.name] === null) delete merged[app.name];
+    else if (merged[app.name] !== undefined) {
+      throw new EnvironmentError(`environment "${env}": ${app.name} holds values for ${app.name}, which this environment does not run; add "${app.name}" to apps, or remove its values (--set ${app.name}=null)`);
+    }
+  }
   return validateEnvironmentOf<E>(def, env, merged);
 }

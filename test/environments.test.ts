@@ -112,6 +112,15 @@ describe('environment values', () => {
     expect(() => loadEnvironment(env, sets)).toThrow(message);
   });
 
+  it('suggests the setting a typo meant at the top of an app\'s values, and refuses values for an app the environment does not run', () => {
+    expect(() => loadEnvironment('dev', ['shop.webb.image.tag=1.27'])).toThrow('--set path "shop.webb.image.tag" (value 1.27) is not a known setting; did you mean "shop.web.image.tag"?');
+    expect(() => loadEnvironment('dev', ['apps=["shop"]'])).toThrow('environment "dev": tasks holds values for tasks, which this environment does not run; add "tasks" to apps, or remove its values (--set tasks=null)');
+    expect(() => loadEnvironment('dev', ['apps=["shop","shops"]'])).toThrow('environment "dev": apps.1 "shops" is not an app of this project; did you mean "shop"?');
+    // Running fewer apps is a setting like any other.
+    const shopOnly = loadEnvironment('dev', ['apps=["shop"]', 'tasks=null']);
+    expect(shopOnly.apps).toEqual(['shop']);
+  });
+
   it('suggests the setting a typo meant', () => {
     expect(() => loadEnvironment('prod', ['nodePools.1.taints.0.effect=NoSchedual'])).toThrow(
       'environment "prod": nodePools.1.taints.0.effect "NoSchedual" is not one of NoSchedule, PreferNoSchedule, NoExecute; did you mean "NoSchedule"?',

@@ -19,7 +19,7 @@ describe('toolchain pins', () => {
   });
 
   test('the Pulumi CLI is built at the version of @pulumi/pulumi', () => {
-    expect(manifest.dependencies['@pulumi/pulumi']).toBe(PULUMI_VERSION);
+    expect(manifest.devDependencies['@pulumi/pulumi']).toBe(PULUMI_VERSION);
     expect(GO_TOOLS.pulumi.version).toBe(`v${PULUMI_VERSION}`);
   });
 
@@ -27,7 +27,7 @@ describe('toolchain pins', () => {
     for (const p of PULUMI_PLUGINS) {
       const sdk = pkg(`@pulumi/${p.name}`);
       expect({ plugin: p.name, version: sdk.pulumi.version }).toEqual({ plugin: p.name, version: p.version });
-      expect(manifest.dependencies[`@pulumi/${p.name}`]).toBe(p.version);
+      expect(manifest.devDependencies[`@pulumi/${p.name}`]).toBe(p.version);
     }
     expect(GO_TOOLS['pulumi-resource-kubernetes'].release).toBe(`v${PULUMI_PLUGINS[0].version}`);
   });

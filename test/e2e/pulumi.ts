@@ -145,7 +145,10 @@ export async function pulumiScenario(ctx: E2eContext): Promise<void> {
       const o = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, v.value]));
       const expected = {
         environment: 'dev', clusterKind: 'minikube', kubeContext: CLUSTERS.pulumi,
-        apps: { shop: { namespace: values.shop.namespace, ingressUrl: `https://${values.shop.ingress.host}`, tlsSecret: { name: values.shop.ingress.tls.secretName, source: 'self-signed' }, databaseCredentialsSecret: values.shop.database.credentialsSecret } },
+        apps: {
+          shop: { namespace: values.shop.namespace, ingressUrl: `https://${values.shop.ingress.host}`, tlsSecret: { name: values.shop.ingress.tls.secretName, source: 'self-signed' }, databaseCredentialsSecret: values.shop.database.credentialsSecret },
+          tasks: { namespace: values.tasks.namespace, redisCredentialsSecret: values.tasks.redis.credentialsSecret },
+        },
       };
       for (const [k, v] of Object.entries(expected)) if (!isDeepStrictEqual(o[k], v)) throw new Error(`output ${k} is ${JSON.stringify(o[k])}, expected ${JSON.stringify(v)}`);
       await waitFor('the deployed workloads to converge', async () => (await workloadProblems(client, namespaces)).length === 0, 120_000,

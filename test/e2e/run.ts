@@ -3,7 +3,7 @@
  * program through the real engine, and the field's linters. See the README ("End-to-end").
  *
  *   npm run e2e                       every scenario
- *   npm run e2e -- --only converge    some scenarios (validate, converge, pod-security, pulumi, linters)
+ *   npm run e2e -- --only converge    some scenarios (validate, converge, pod-security, pulumi, linters, package)
  *   npm run e2e -- --keep             leave the clusters running (npm run cluster -- down --name <n>)
  *
  * The run ends with one line `e2e: N passed, M failed` and exits non-zero when anything failed.
@@ -17,11 +17,12 @@ import { ensureToolchain } from '../../toolchain/build';
 import { clustersDir, down } from './cluster';
 import { convergeScenario, podSecurityScenario, validateScenario } from './scenarios';
 import { lintersScenario } from './linters';
+import { packageScenario } from './package';
 import { pulumiScenario } from './pulumi';
 import { CLUSTERS, E2eContext, Suite } from './suite';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-const SCENARIOS = ['validate', 'converge', 'pod-security', 'pulumi', 'linters'] as const;
+const SCENARIOS = ['validate', 'converge', 'pod-security', 'pulumi', 'linters', 'package'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 /** Clusters named by an e2e run (`e2e-…-<pid>`) whose run no longer exists. */
@@ -83,6 +84,8 @@ async function main(): Promise<number> {
     }
     if (only.has('pulumi')) await (ready ? pulumiScenario(ctx) : Promise.resolve(suite.blocked('the Pulumi engine', why)));
     if (only.has('linters')) await (ready ? lintersScenario(ctx) : Promise.resolve(suite.blocked('linters', why)));
+    // Needs npm and the npm cache (or registry), not the toolchain.
+    if (only.has('package')) await packageScenario(ctx);
   } finally {
     if (!keep) for (const name of Object.values(CLUSTERS)) await down(name);
   }
