@@ -13,72 +13,24 @@ import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from './kube';
 import { E2eContext } from './suite';
 
-/** The consumer's own app: a namespace, a web service from values, nothing of this repository's. */
-const APP = `import { GuardedNamespace, PlatformContext, WebService, defineApp, fields, z } from 'k8s-stack';
-import { Chart } from 'cdk8s';
-
-export const greeter = defineApp({
-  name: 'greeter',
-  schema: z.strictObject({
-    namespace: fields.label,
-    image: fields.imageSchema,
-    replicas: fields.positive,
-  }),
-  defaults: { image: { repository: 'ghcr.io/stefanprodan/podinfo', tag: '6.7.1' }, replicas: 2 },
-  chart: (scope, platform: PlatformContext, values) => {
-    const chart = new Chart(scope, 'greeter', { namespace: values.namespace, disableResourceNameHashes: true });
-    const ns = new GuardedNamespace(chart, 'ns', {
-      name: values.namespace,
-      quota: { pods: 10, requestsCpu: '1', requestsMemory: '1Gi', limitsCpu: '2', limitsMemory: '2Gi' },
-      limitRange: { container: { default: { cpu: '200m', memory: '64Mi' }, defaultRequest: { cpu: '50m', memory: '32Mi' } } },
-    });
-    const web = new WebService(chart, 'web', {
-      name: 'greeter', partOf: 'greeter', namespace: values.namespace, replicas: values.replicas,
-      nodePool: platform.nodePool('general'),
-      priorityClassName: platform.priorityClassName('default'),
-      containers: [{
-        name: 'podinfo', image: \`\${values.image.repository}:\${values.image.tag}\`, runAsUser: 10001, runAsGroup: 10001,
-        ports: [{ name: 'http', containerPort: 9898 }],
-        resources: { cpu: { request: '50m', limit: '200m' }, memory: { request: '32Mi', limit: '64Mi' } },
-        readiness: { type: 'http', path: '/readyz', port: 'http' },
-        liveness: { type: 'http', path: '/healthz', port: 'http' },
-        writablePaths: ['/tmp'],
-      }],
-    });
-    ns.allowDns();
-    ns.allowFromIngressController({ to: web.identity.selector, ports: [9898] });
-    return chart;
-  },
-});
-`;
-
-const ENVIRONMENTS = `import type { EnvironmentsDefinition } from 'k8s-stack';
-import { greeter } from './app';
-
-const platform = {
-  apps: ['greeter'],
-  allowedRegistries: ['ghcr.io'],
-  nodePools: [{ name: 'general', minNodes: 1, maxNodes: 3 }],
-  storage: { className: 'standard-rwo', provisioner: 'pd.csi.storage.gke.io', parameters: {}, reclaimPolicy: 'Delete', allowVolumeExpansion: true },
-  priorities: [{ name: 'default', value: 1000, preemptionPolicy: 'PreemptLowerPriority', description: 'Everything of the greeter.' }],
-  monitoring: { enabled: false, namespace: 'monitoring', scrapeInterval: '30s' },
-};
-
-export const project: EnvironmentsDefinition = {
-  apps: [greeter],
-  base: platform,
-  environments: {
-    test: { name: 'test', production: false, priorityPrefix: 'greeter-test', cluster: { kind: 'minikube', kubernetesVersion: '1.28.15', minikube: { profile: 'greeter', nodes: 1, cpus: 2, memory: '4g', driver: 'docker', cni: 'calico', addons: [] } }, greeter: { namespace: 'greeter-test' } },
-    live: { name: 'live', production: true, priorityPrefix: 'greeter-live', cluster: { kind: 'minikube', kubernetesVersion: '1.28.15', minikube: { profile: 'greeter-live', nodes: 1, cpus: 2, memory: '4g', driver: 'docker', cni: 'calico', addons: [] } }, greeter: { namespace: 'greeter-live', replicas: 3 } },
-  },
-};
-`;
-
-const SYNTH = `import { synthMain } from 'k8s-stack';
-import { project } from './environments';
-
-process.exitCode = synthMain(project, process.argv.slice(2));
-`;
+/**
+ * The project's three files, taken from the README's "Use it in your own repository" block (split
+ * at its `// <file>.ts:` comments), so the README shows exactly what is tested.
+ */
+export function readmeProject(readme: string): Record<string, string> {
+  const start = readme.indexOf('## Use it in your own repository');
+  const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(start))?.[1];
+  if (start < 0 || !block) throw new Error('README.md has no "Use it in your own repository" section with a ts block');
+  const files: Record<string, string> = {};
+  let current: string | undefined;
+  for (const line of block.split('\n')) {
+    const m = /^\/\/ ([a-z-]+\.ts): /.exec(line);
+    if (m) current = m[1];
+    if (current) files[current] = `${files[current] ?? ''}${line}\n`;
+  }
+  for (const f of ['app.ts', 'environments.ts', 'synth.ts']) if (!files[f]) throw new Error(`the README's project has no ${f}`);
+  return files;
+}
 
 const TSCONFIG = JSON.stringify({
   compilerOptions: { target: 'ES2022', module: 'commonjs', moduleResolution: 'node', strict: true, esModuleInterop: true, skipLibCheck: false, outDir: 'out', types: ['node'] },
@@ -135,10 +87,8 @@ export async function packageScenario(ctx: E2eContext): Promise<void> {
       suite.blocked('its own app type-checks and synthesizes', 'the tarball did not install');
       return;
     }
-    const compiled = await suite.step('its own app and two environments type-check against the package\'s declarations and compile (tsc, no tsx)', () => {
-      fs.writeFileSync(path.join(project, 'app.ts'), APP);
-      fs.writeFileSync(path.join(project, 'environments.ts'), ENVIRONMENTS);
-      fs.writeFileSync(path.join(project, 'synth.ts'), SYNTH);
+    const compiled = await suite.step('the README\'s project (its own app, two environments) type-checks against the package\'s declarations and compiles (tsc, no tsx)', () => {
+      for (const [file, text] of Object.entries(readmeProject(fs.readFileSync(path.join(root, 'README.md'), 'utf8')))) fs.writeFileSync(path.join(project, file), text);
       fs.writeFileSync(path.join(project, 'tsconfig.json'), TSCONFIG);
       must(run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], project), 'tsc');
       // A type error is caught: the declarations are real, not `any`.
