@@ -15,9 +15,9 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-stack-bench-'));
 
 interface Sample { wallMs: number; rssMb: number }
 
-function run(args: string[]): Sample {
+function run(args: string[], loader: 'tsx' | 'js' = 'tsx'): Sample {
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--require', path.join(root, 'bench/report-rss.js'), '--require', 'tsx/cjs', ...args], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--require', path.join(root, 'bench/report-rss.js'), ...(loader === 'tsx' ? ['--require', 'tsx/cjs'] : []), ...args], { cwd: root, encoding: 'utf8' });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed:\n${r.stderr}`);
   const kb = Number(/BENCH_MAX_RSS_KB=(\d+)/.exec(r.stderr)?.[1] ?? NaN);
@@ -26,9 +26,9 @@ function run(args: string[]): Sample {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function measure(label: string, args: string[]): Sample {
-  run(args); // warm the transpile cache and the file system cache, as a user's second run would be
-  const samples = Array.from({ length: RUNS }, () => run(args));
+function measure(label: string, args: string[], loader: 'tsx' | 'js' = 'tsx'): Sample {
+  run(args, loader); // warm the transpile cache and the file system cache, as a user's second run would be
+  const samples = Array.from({ length: RUNS }, () => run(args, loader));
   const s = { wallMs: median(samples.map((x) => x.wallMs)), rssMb: median(samples.map((x) => x.rssMb)) };
   console.log(`${label.padEnd(52)} ${s.wallMs.toFixed(0).padStart(6)} ms   peak ${s.rssMb.toFixed(0).padStart(4)} MB`);
   return s;
@@ -37,6 +37,13 @@ function measure(label: string, args: string[]): Sample {
 console.log(`node ${process.version}, ${os.cpus().length} cores, median of ${RUNS} runs (after one warm-up)\n`);
 const baseline = measure('node with the tsx loader (no project code)', ['-e', '0']);
 const all = measure('npm run synth (all environments, from .ts via tsx)', ['synth/cli.ts', '--outdir', path.join(tmp, 'synth')]);
+// The same code compiled to JavaScript first (npm run synth:js; tsc is not on the timed path).
+{
+  const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.app.json'], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`tsc -p tsconfig.app.json failed:\n${r.stdout}`);
+}
+const nodeOnly = measure('node, no project code', ['-e', '0'], 'js');
+const js = measure('all environments, compiled JavaScript (.build/)', ['.build/synth/cli.js', '--outdir', path.join(tmp, 'js')], 'js');
 {
   // The same, through npm as a user types it (npm itself adds its own start-up).
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -51,6 +58,8 @@ const all = measure('npm run synth (all environments, from .ts via tsx)', ['synt
 }
 const scale: Array<[number, Sample]> = [];
 for (const n of [125, 250, 500]) scale.push([n, measure(`scale: ${n} web services per environment (x3 envs)`, ['bench/scale.ts', String(n), path.join(tmp, `scale-${n}`)])]);
+measure('scale: 500 per environment, compiled JavaScript', ['.build/bench/scale.js', '500', path.join(tmp, 'scale-js')], 'js');
+
 
 console.log(`project code above node + tsx: ${(all.wallMs - baseline.wallMs).toFixed(0)} ms`);
 
@@ -83,6 +92,8 @@ if (kubectl.status === 0) {
     }
     if (i > 0) times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
-  console.log(`kubectl kustomize, 3 overlays of the dev output (comparison): ${median(times).toFixed(0)} ms`);
+  const kustomize = median(times);
+  console.log(`kubectl kustomize, 3 overlays of the dev output (comparison): ${kustomize.toFixed(0)} ms`);
+  console.log(`ratio to kustomize: tsx ${(all.wallMs / kustomize).toFixed(2)}, compiled JavaScript ${(js.wallMs / kustomize).toFixed(2)} (node alone ${(nodeOnly.wallMs / kustomize).toFixed(2)})`);
 }
 fs.rmSync(tmp, { recursive: true, force: true });

@@ -102,6 +102,9 @@ export class TasksChart extends Chart {
       lintWaivers: lintWaivers(),
       replicas: v.worker.replicas,
       disruptionBudget: { maxUnavailable: 1 },
+      // Over zones as well as nodes: a zone outage leaves workers draining the queue.
+      topologySpread: [{ topologyKey: 'topology.kubernetes.io/zone', maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway' }],
+      podAntiAffinity: 'soft',
       nodePool: p.nodePool(v.worker.nodePool),
       priorityClassName: p.priorityClassName(v.worker.priorityClass),
       // A job in hand finishes: BRPOP returns at most every 30 s, and a job takes seconds.
@@ -121,7 +124,8 @@ export class TasksChart extends Chart {
           'done',
         ].join('\n')],
         resources: v.worker.resources,
-        // Alive while it can reach its queue.
+        // Ready (a rollout goes on) once it reaches its queue; alive while it still can.
+        readiness: { type: 'exec', command: ['/bin/sh', '-c', `${cli('ping')} | grep -q PONG`], periodSeconds: 10, timeoutSeconds: 5 },
         liveness: { type: 'exec', command: ['/bin/sh', '-c', `${cli('ping')} | grep -q PONG`], periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 4 },
         writablePaths: ['/tmp'],
       }],
@@ -130,7 +134,9 @@ export class TasksChart extends Chart {
     // The one-off migration: writes the schema version the workers expect; a new version is a new Job.
     const migrate = new BatchJob(this, 'migrate', {
       ...identity('migrate', 'migration', v.worker.image.tag),
-      lintWaivers: lintWaivers(BATCH),
+      // No TTL, on purpose: a Job deleted by its TTL would be created, and run, again by the next
+      // apply; old Jobs leave with the prune once a new spec replaces them.
+      lintWaivers: lintWaivers({ ...BATCH, 'job-ttl-seconds-after-finished': 'deleted by its TTL, the next apply would run it again; old Jobs leave with the prune' }),
       backoffLimit: 3,
       activeDeadlineSeconds: 600,
       restartPolicy: 'Never',

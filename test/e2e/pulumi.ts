@@ -208,7 +208,7 @@ export async function pulumiScenario(ctx: E2eContext): Promise<void> {
         console.log(`     planned ${storageClass[1]}${previewError ? ' (the provider\'s dry run of it refused, as upstream)' : ''}; applied: ${JSON.stringify(r.summary.resourceChanges)}`);
       });
       await suite.step('a larger database size resizes its claim in place: the StatefulSet and its pod are kept', async () => {
-        const sets = [...keptSets, 'database.storageSize=3Gi'];
+        const sets = [...keptSets, 'shop.database.storageSize=3Gi'];
         const events: EngineEvent[] = [];
         await s.preview({ program: program(sets), onEvent: (e) => events.push(e) });
         const ops = plannedOps(events);
