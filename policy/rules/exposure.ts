@@ -5,7 +5,6 @@
 import { item, list, record } from '../objects';
 import { registryOf } from '../../constructs/lib/validate';
 import { containersOf, PodTemplate, RUNNABLE_CONTAINERS } from '../pods';
-import { selects } from '../selectors';
 import { defineRule } from '../rule';
 import type { KubeObject } from '../types';
 
@@ -45,7 +44,8 @@ export const EXPOSURE_RULES = [
       for (const svc of inv.ofKind('Service')) {
         const selector = record((svc.spec as { selector?: Record<string, string> } | undefined)?.selector);
         if (Object.keys(selector).length === 0) continue;
-        for (const t of inv.templates) if (t.namespace === svc.metadata?.namespace && selects({ matchLabels: selector }, t.labels)) fronted.add(t);
+        // The inventory's label index: linear in Services, not Services times pod templates.
+        for (const t of inv.templatesSelected(svc.metadata?.namespace, { matchLabels: selector })) fronted.add(t);
       }
       for (const t of fronted) {
         for (const c of containersOf(t, ['containers'])) {
