@@ -124,8 +124,9 @@ export class TasksChart extends Chart {
           'done',
         ].join('\n')],
         resources: v.worker.resources,
-        // Ready (a rollout goes on) once it reaches its queue; alive while it still can.
-        readiness: { type: 'exec', command: ['/bin/sh', '-c', `${cli('ping')} | grep -q PONG`], periodSeconds: 10, timeoutSeconds: 5 },
+        // Ready (a rollout goes on) once the queue has the schema the migration writes; alive while
+        // it can reach the queue at all.
+        readiness: { type: 'exec', command: ['/bin/sh', '-c', `test -n "$(${cli('GET', 'tasks:schema-version')})"`], periodSeconds: 10, timeoutSeconds: 5 },
         liveness: { type: 'exec', command: ['/bin/sh', '-c', `${cli('ping')} | grep -q PONG`], periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 4 },
         writablePaths: ['/tmp'],
       }],
