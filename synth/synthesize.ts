@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { PLATFORM_PART_OF, PlatformChart } from '../charts/platform';
 import { ValidationError } from '../constructs/lib/errors';
 import { CLUSTER_SCOPED_KINDS } from '../constructs/lib/patch';
@@ -133,11 +133,15 @@ export function buildObjects(project: Pick<EnvironmentsDefinition, 'apps'>, valu
   for (const def of appsOf(project, values)) charts[def.name] = def.chart(app, platform, valuesOf[def.name]);
   extend?.({ platform, apps: charts }, valuesOf);
   const objects: KubeObject[] = [];
-  for (const [partOf, chart] of [[PLATFORM_PART_OF, platform], ...Object.entries(charts)] as Array<[string, Chart]>) {
-    const own = chart.toJson() as KubeObject[];
+  // cdk8s resolves and validates the whole app on every chart.toJson(): once is enough, so the
+  // first chart renders through it and the others object by object (the same JSON, without doing
+  // the app-wide work once per app).
+  const all = [[PLATFORM_PART_OF, platform], ...Object.entries(charts)] as Array<[string, Chart]>;
+  all.forEach(([partOf, chart], i) => {
+    const own = (i === 0 ? chart.toJson() : chart.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart).map((o) => o.toJson())) as KubeObject[];
     labelOwnership(own, partOf, values.name);
     objects.push(...own);
-  }
+  });
   return objects.sort(byApplyOrder);
 }
 
