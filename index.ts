@@ -29,3 +29,4 @@ export { UsageError, parseArgs, synthMain } from './synth/command';
 export type { CliOptions } from './synth/command';
 export { RULES, evaluate, formatViolation } from './policy';
 export { z } from 'zod';
+export { checkImage, checkPlacement } from './environments/checks';

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { IssueReporter } from '../environments/app';
+import { checkImage, checkPlacement } from '../environments/checks';
 import {
   count, cron, imageSchema, label, quantity, resourcesSchema, rule, serviceSchema, subdomain, timeZone,
 } from '../environments/fields';
 import type { Overlay, PlatformValues } from '../environments/schema';
-import { hostnameProblem, parseQuantity, registryOf } from '../constructs/lib/validate';
+import { hostnameProblem, parseQuantity } from '../constructs/lib/validate';
 
 /**
  * The values of the shop app: its namespaces, guardrails, the three tiers, backups, the HTTPS edge
@@ -88,34 +89,8 @@ export type ShopValues = z.infer<typeof shopSchema>;
 /** Checks across the shop's values and the platform's: node pools, tiers, registries, guardrails, the edge. */
 export function checkShop(v: ShopValues, platform: PlatformValues, issue: IssueReporter): void {
   const p = platform;
-
-  for (const key of ['web', 'api', 'database', 'logging'] as const) {
-    const repository = v[key].image.repository;
-    if (p.production && p.cluster.kind === 'gke' && !/^[^/]*[.:][^/]*\//.test(repository)) {
-      // prod enforces Binary Authorization, which matches `<registry>/**` against the name as written.
-      issue([key, 'image', 'repository'], `names no registry, and production enforces Binary Authorization on the name as written; write it in full, e.g. "docker.io/${repository.includes('/') ? repository : `library/${repository}`}"`);
-    }
-    const registry = registryOf(repository);
-    if (!p.allowedRegistries.includes(registry)) {
-      issue([key, 'image', 'repository'], `comes from registry "${registry}", which is not in allowedRegistries (${p.allowedRegistries.join(', ')}); use an image from one of those, or add the registry to allowedRegistries once it is reviewed`);
-    }
-  }
-  const pools = new Set(p.nodePools.map((pool) => pool.name));
-  const refs: Array<[string[], string]> = [
-    [['web', 'nodePool'], v.web.nodePool], [['api', 'nodePool'], v.api.nodePool],
-    [['database', 'nodePool'], v.database.nodePool], [['backup', 'nodePool'], v.backup.nodePool],
-  ];
-  for (const [path, name] of refs) {
-    if (!pools.has(name)) issue(path, `names no node pool of this environment; use one of: ${[...pools].join(', ')}`);
-  }
-  const tiers = new Set(p.priorities.map((t) => t.name));
-  const prios: Array<[string[], string]> = [
-    [['web', 'priorityClass'], v.web.priorityClass], [['api', 'priorityClass'], v.api.priorityClass],
-    [['database', 'priorityClass'], v.database.priorityClass], [['backup', 'priorityClass'], v.backup.priorityClass],
-  ];
-  for (const [path, name] of prios) {
-    if (!tiers.has(name)) issue(path, `names no priority tier of this environment; use one of: ${[...tiers].join(', ')}`);
-  }
+  for (const key of ['web', 'api', 'database', 'logging'] as const) checkImage(p, v[key].image, [key, 'image'], issue);
+  for (const key of ['web', 'api', 'database', 'backup'] as const) checkPlacement(p, v[key], [key], issue);
   const { edge, tls } = v.ingress;
   if (edge === 'gke-gateway' && p.cluster.kind !== 'gke') issue(['ingress', 'edge'], `needs a GKE cluster, and this one is ${p.cluster.kind}; use "ingress" with the cluster's ingress controller`);
   if ((edge === 'gke-gateway') !== (tls.source === 'google-managed')) {

@@ -5,7 +5,6 @@ import { AppConfig, SecretReference } from '../constructs/configuration';
 import { GuardedNamespace } from '../constructs/guarded-namespace';
 import { addLintWaivers } from '../constructs/lib/lint-waivers';
 import { NodeAgent } from '../constructs/node-agent';
-import { NodePool } from '../constructs/node-pool';
 import { ScheduledJob } from '../constructs/scheduled-job';
 import { StatefulService } from '../constructs/stateful-service';
 import { Claim } from '../constructs/storage';
@@ -17,6 +16,7 @@ import type { PlatformContext } from '../environments/app';
 import type { PlatformValues } from '../environments/schema';
 import type { ShopValues } from './shop-values';
 import { fluentBitConfig, nginxConfig } from './files';
+import { KUBE_LINTER_BATCH, POLARIS_EVERY_WORKLOAD } from './lint-reasons';
 
 export interface ShopChartProps {
   /** The environment's platform: its values, priority tiers, storage class and node pools. */
@@ -34,11 +34,6 @@ export const PORTS = { web: 8080, api: 9898, db: 5432, dns: 53 } as const;
 /** Keys of the database credentials Secret (created by the Pulumi program, never here). */
 export const DB_SECRET_KEYS = ['database', 'password', 'username'];
 
-/** Polaris checks that every workload of the chart is exempt from, and why. */
-const POLARIS_EVERY_WORKLOAD = {
-  metadataAndInstanceMismatched: 'app.kubernetes.io/instance names the installation (<app>-<name>) and is part of selectors, which cannot change once deployed',
-  missingNetworkPolicy: 'the namespace denies all traffic by default and each allowed flow has a policy per direction, which Polaris does not combine',
-};
 /** kube-linter: db-credentials is created at deploy time (Pulumi, or kubectl as the README shows), never in the manifests. */
 const CREDENTIALS_SECRET = 'db-credentials is created at deploy time (Pulumi, or by hand as the README shows), never in the manifests';
 const CREDENTIALS_FROM_ENV = 'the image takes its database credentials from environment variables';
@@ -58,19 +53,16 @@ const POSTGRES_USER_REASON = 'postgres runs as the image\'s own user and group 7
  */
 export class ShopChart extends Chart {
   public readonly values: ShopView;
-  private readonly platform: PlatformContext;
 
   public constructor(scope: Construct, id: string, props: ShopChartProps) {
     super(scope, id, { namespace: props.values.namespace, disableResourceNameHashes: true });
     const v: ShopView = { ...props.platform.values, ...props.values };
     this.values = v;
-    this.platform = props.platform;
     const app = v.app;
     const ns = v.namespace;
     const identity = (name: string, component: string, version?: string) => ({ name, partOf: app, component, version, namespace: ns });
-    // Cluster-wide priority tiers and the storage class belong to the platform (charts/platform.ts).
-    const priorities = { nameOf: (tier: string) => props.platform.priorityClassName(tier) };
-    const storage = { storageClassName: props.platform.storageClassName };
+    // Cluster-wide priority tiers, the storage class and the node pools belong to the platform (charts/platform.ts).
+    const platform = props.platform;
 
     // The application namespace and its guardrails.
     const q = v.guardrails.quota;
@@ -82,7 +74,7 @@ export class ShopChart extends Chart {
       quota: {
         pods: q.pods, services: q.services, loadBalancers: q.loadBalancers, nodePorts: q.nodePorts, persistentVolumeClaims: q.persistentVolumeClaims,
         requestsCpu: q.requestsCpu, requestsMemory: q.requestsMemory, limitsCpu: q.limitsCpu, limitsMemory: q.limitsMemory,
-        requestsStorage: q.requestsStorage, storageClassRequests: { [storage.storageClassName]: q.requestsStorage },
+        requestsStorage: q.requestsStorage, storageClassRequests: { [platform.storageClassName]: q.requestsStorage },
       },
       limitRange: {
         container: {
@@ -109,8 +101,8 @@ export class ShopChart extends Chart {
       disruptionBudget: { maxUnavailable: s.maxUnavailable },
       podAntiAffinity: 'soft' as const,
       topologySpread: [{ topologyKey: 'topology.kubernetes.io/zone', maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway' as const }],
-      nodePool: this.nodePool(s.nodePool),
-      priorityClassName: priorities.nameOf(s.priorityClass),
+      nodePool: platform.nodePool(s.nodePool),
+      priorityClassName: platform.priorityClassName(s.priorityClass),
     });
     const web = new WebService(this, 'web', {
       ...identity('web', 'frontend', v.web.image.tag),
@@ -191,12 +183,12 @@ export class ShopChart extends Chart {
         polaris: { ...POLARIS_EVERY_WORKLOAD, topologySpreadConstraint: 'one database pod, on the dedicated pool' },
       },
       replicas: v.database.replicas,
-      nodePool: this.nodePool(v.database.nodePool),
-      priorityClassName: priorities.nameOf(v.database.priorityClass),
+      nodePool: platform.nodePool(v.database.nodePool),
+      priorityClassName: platform.priorityClassName(v.database.priorityClass),
       terminationGracePeriodSeconds: 60,
       qosClass: v.database.resources.cpu.limit === v.database.resources.cpu.request && v.database.resources.memory.limit === v.database.resources.memory.request ? 'Guaranteed' : 'Burstable',
       fsGroup: 70,
-      volumeClaims: [{ name: 'data', storageSize: v.database.storageSize, storageClassName: storage.storageClassName, mountPath: '/var/lib/postgresql/data' }],
+      volumeClaims: [{ name: 'data', storageSize: v.database.storageSize, storageClassName: platform.storageClassName, mountPath: '/var/lib/postgresql/data' }],
       persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
       config: [{ source: dbSecret, as: 'env', env: pgEnv }],
       containers: [{
@@ -217,7 +209,7 @@ export class ShopChart extends Chart {
 
     // Nightly logical backup to its own volume, on the batch tier.
     const backupClaim = new Claim(this, 'backup-volume', {
-      name: 'db-backups', namespace: ns, storageSize: v.backup.storageSize, storageClassName: storage.storageClassName,
+      name: 'db-backups', namespace: ns, storageSize: v.backup.storageSize, storageClassName: platform.storageClassName,
       labels: { 'app.kubernetes.io/name': 'db-backup', 'app.kubernetes.io/part-of': app, 'app.kubernetes.io/component': 'backup' },
     });
     const backup = new ScheduledJob(this, 'db-backup', {
@@ -226,8 +218,7 @@ export class ShopChart extends Chart {
         kubeScore: { [LOW_ID_CHECK]: POSTGRES_USER_REASON },
         kubeLinter: {
           'read-secret-from-env-var': CREDENTIALS_FROM_ENV, 'env-value-from': CREDENTIALS_SECRET,
-          'no-liveness-probe': 'a batch job that exits when done', 'no-readiness-probe': 'a batch job that exits when done; nothing sends it traffic',
-          'restart-policy': 'Never: each retry gets a fresh pod, and failed pods stay for inspection',
+          ...KUBE_LINTER_BATCH,
         },
         polaris: POLARIS_EVERY_WORKLOAD,
       },
@@ -239,8 +230,8 @@ export class ShopChart extends Chart {
       backoffLimit: 2,
       activeDeadlineSeconds: 3600,
       restartPolicy: 'Never',
-      nodePool: this.nodePool(v.backup.nodePool),
-      priorityClassName: priorities.nameOf(v.backup.priorityClass),
+      nodePool: platform.nodePool(v.backup.nodePool),
+      priorityClassName: platform.priorityClassName(v.backup.priorityClass),
       fsGroup: 70,
       volumes: [{ name: 'backups', type: 'persistentVolumeClaim', claimName: backupClaim.claimName }],
       config: [{ source: dbSecret, as: 'env', env: { PGDATABASE: 'database', PGUSER: 'username', PGPASSWORD: 'password' } }],
@@ -364,8 +355,8 @@ export class ShopChart extends Chart {
       },
       name: 'log-agent', partOf: app, component: 'logging', version: v.logging.image.tag, namespace: v.systemNamespace,
       maxUnavailable: 1,
-      tolerateNodePools: v.nodePools.map((p) => this.nodePool(p.name)),
-      priorityClassName: priorities.nameOf(v.web.priorityClass),
+      tolerateNodePools: v.nodePools.map((p) => platform.nodePool(p.name)),
+      priorityClassName: platform.priorityClassName(v.web.priorityClass),
       readPodMetadata: true,
       // Node log files are 0640 root:root: the group bit lets a non-root agent read them, so the
       // agent keeps runAsNonRoot (no root user, no capabilities) while reading through a read-only mount.
@@ -386,10 +377,5 @@ export class ShopChart extends Chart {
       }],
     });
     system.allowEgressToCidr({ name: 'log-agent-to-apiserver', from: agent.identity.selector, cidrs: apiServer.cidrs, ports: [apiServer.port] });
-  }
-
-  /** The node pool of this environment with that name. */
-  public nodePool(name: string): NodePool {
-    return this.platform.nodePool(name);
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { parseQuantity, registryOf } from '../constructs/lib/validate';
+import { parseQuantity } from '../constructs/lib/validate';
 import type { IssueReporter } from '../environments/app';
+import { checkImage, checkPlacement } from '../environments/checks';
 import { count, cron, imageSchema, label, positive, quantity, resourcesSchema, subdomain, timeZone } from '../environments/fields';
 import type { Overlay, PlatformValues } from '../environments/schema';
 
@@ -61,21 +62,8 @@ export type TasksValues = z.infer<typeof tasksSchema>;
 
 /** Checks across the tasks app's values and the platform's: node pools, tiers, registries, guardrails. */
 export function checkTasks(v: TasksValues, p: PlatformValues, issue: IssueReporter): void {
-  for (const key of ['redis', 'worker'] as const) {
-    const registry = registryOf(v[key].image.repository);
-    if (!p.allowedRegistries.includes(registry)) {
-      issue([key, 'image', 'repository'], `comes from registry "${registry}", which is not in allowedRegistries (${p.allowedRegistries.join(', ')}); use an image from one of those, or add the registry to allowedRegistries once it is reviewed`);
-    }
-    if (p.production && p.cluster.kind === 'gke' && !/^[^/]*[.:][^/]*\//.test(v[key].image.repository)) {
-      issue([key, 'image', 'repository'], `names no registry, and production enforces Binary Authorization on the name as written; write it in full, e.g. "docker.io/library/redis"`);
-    }
-  }
-  const pools = new Set(p.nodePools.map((pool) => pool.name));
-  const tiers = new Set(p.priorities.map((t) => t.name));
-  for (const key of ['redis', 'worker', 'report'] as const) {
-    if (!pools.has(v[key].nodePool)) issue([key, 'nodePool'], `names no node pool of this environment; use one of: ${[...pools].join(', ')}`);
-    if (!tiers.has(v[key].priorityClass)) issue([key, 'priorityClass'], `names no priority tier of this environment; use one of: ${[...tiers].join(', ')}`);
-  }
+  for (const key of ['redis', 'worker'] as const) checkImage(p, v[key].image, [key, 'image'], issue);
+  for (const key of ['redis', 'worker', 'report'] as const) checkPlacement(p, v[key], [key], issue);
   const q = (x: string) => parseQuantity(x);
   if (q(v.redis.storageSize) > q(v.guardrails.pvcMaxStorage)) {
     issue(['redis', 'storageSize'], `is above tasks.guardrails.pvcMaxStorage "${v.guardrails.pvcMaxStorage}", so the claim would be rejected; raise pvcMaxStorage or lower the size`);

@@ -7,19 +7,14 @@ import { ScheduledJob } from '../constructs/scheduled-job';
 import { StatefulService } from '../constructs/stateful-service';
 import { Worker } from '../constructs/worker';
 import type { PlatformContext } from '../environments/app';
+import { KUBE_LINTER_BATCH, POLARIS_EVERY_WORKLOAD } from './lint-reasons';
 import type { TasksValues } from './tasks-values';
 
 /** The Redis port, in one place: the Service, the probes and the policies use it. */
 export const REDIS_PORT = 6379;
 
-/** Polaris checks every workload of the app is exempt from, and why (as in the shop). */
-const POLARIS_EVERY_WORKLOAD = {
-  metadataAndInstanceMismatched: 'app.kubernetes.io/instance names the installation (<app>-<name>) and is part of selectors, which cannot change once deployed',
-  missingNetworkPolicy: 'the namespace denies all traffic by default and each allowed flow has a policy per direction, which Polaris does not combine',
-};
 const CREDENTIALS = 'the Redis password comes from a Secret created at deploy time (Pulumi, or by hand as the README shows), never in the manifests';
 const FROM_ENV = 'redis-cli and redis-server take the password from an environment variable (REDISCLI_AUTH, or the command line built from it)';
-const BATCH = { 'no-liveness-probe': 'a batch job that exits when done', 'no-readiness-probe': 'a batch job that exits when done; nothing sends it traffic', 'restart-policy': 'Never: each retry gets a fresh pod, and failed pods stay for inspection' };
 
 export interface TasksChartProps {
   readonly platform: PlatformContext;
@@ -137,7 +132,7 @@ export class TasksChart extends Chart {
       ...identity('migrate', 'migration', v.worker.image.tag),
       // No TTL, on purpose: a Job deleted by its TTL would be created, and run, again by the next
       // apply; old Jobs leave with the prune once a new spec replaces them.
-      lintWaivers: lintWaivers({ ...BATCH, 'job-ttl-seconds-after-finished': 'deleted by its TTL, the next apply would run it again; old Jobs leave with the prune' }),
+      lintWaivers: lintWaivers({ ...KUBE_LINTER_BATCH, 'job-ttl-seconds-after-finished': 'deleted by its TTL, the next apply would run it again; old Jobs leave with the prune' }),
       backoffLimit: 3,
       activeDeadlineSeconds: 600,
       restartPolicy: 'Never',
@@ -159,7 +154,7 @@ export class TasksChart extends Chart {
     // The report: how many jobs wait, once a day, into the log.
     const report = new ScheduledJob(this, 'report', {
       ...identity('report', 'report', v.worker.image.tag),
-      lintWaivers: lintWaivers(BATCH),
+      lintWaivers: lintWaivers(KUBE_LINTER_BATCH),
       schedule: v.report.schedule,
       timeZone: v.report.timeZone,
       suspend: v.report.suspend,

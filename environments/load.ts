@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { closest, show } from '../constructs/lib/errors';
 import type { AppDefinition } from './app';
-import { PlatformValues, environmentSchema } from './schema';
+import { PlatformValues, appListProblems, environmentSchema } from './schema';
 
 export class EnvironmentError extends Error {
   public constructor(message: string) {
@@ -214,23 +214,15 @@ export function loadEnvironmentOf<E extends PlatformValues = PlatformValues>(def
   const isAppsSet = (s: string) => /^apps(\.\d+)?=/.test(s);
   for (const s of sets.filter(isAppsSet)) applySetOf(def, env, merged, s);
   const running = Array.isArray(merged.apps) ? (merged.apps as unknown[]) : [];
-  const names = def.apps.map((a) => a.name);
-  running.forEach((name, i) => {
-    if (typeof name === 'string' && !names.includes(name)) {
-      throw new EnvironmentError(`environment "${env}": apps.${i} ${show(name)} is not an app of this project; ${didYouMean(name, names)}`);
-    }
-  });
   for (const app of def.apps) {
     if (running.includes(app.name)) merged[app.name] = deepMerge(app.defaults as Record<string, unknown>, merged[app.name]);
   }
   for (const s of sets.filter((x) => !isAppsSet(x))) applySetOf(def, env, merged, s);
-  for (const app of def.apps) {
-    if (running.includes(app.name)) continue;
-    // `--set tasks=null` drops an app's values along with the app.
-    if (merged[app.name] === null) delete merged[app.name];
-    else if (merged[app.name] !== undefined) {
-      throw new EnvironmentError(`environment "${env}": ${app.name} holds values for ${app.name}, which this environment does not run; add "${app.name}" to apps, or remove its values (--set ${app.name}=null)`);
-    }
-  }
+  // `--set tasks=null` drops an app's values along with the app.
+  for (const app of def.apps) if (!running.includes(app.name) && merged[app.name] === null) delete merged[app.name];
+  // Which apps run is checked first: an app's values are not worth validating field by field when
+  // the app is not one the environment runs, or not an app at all.
+  const [problem] = appListProblems(def.apps.map((a) => a.name), merged);
+  if (problem) throw new EnvironmentError(`environment "${env}": ${problem.path.map(String).join('.')}${problem.path[0] === 'apps' ? ` ${show(valueAt(merged, problem.path))}` : ''} ${problem.message}`);
   return validateEnvironmentOf<E>(def, env, merged);
 }

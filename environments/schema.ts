@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { closest } from '../constructs/lib/errors';
 import type { AppDefinition } from './app';
 import { MAX_GKE_POOL_NAME, clusterSchema, label, nodePoolSchema, priorityTierSchema, subdomain } from './fields';
 
@@ -88,25 +89,42 @@ function checkPlatform(v: PlatformValues, ctx: z.RefinementCtx): void {
  */
 export function environmentSchema(apps: readonly AppDefinition[]) {
   const names = apps.map((a) => a.name);
-  const byName = new Map(apps.map((a) => [a.name, a]));
   const appShapes = Object.fromEntries(apps.map((a) => [a.name, (a.schema as z.ZodType).optional()]));
   return z.strictObject({ ...platformShape, ...appShapes }).superRefine((raw, ctx) => {
     const v = raw as unknown as PlatformValues & Record<string, unknown>;
     checkPlatform(v, ctx);
+    for (const problem of appListProblems(names, v)) ctx.addIssue({ code: 'custom', path: [...problem.path], message: problem.message });
     const running = new Set(v.apps);
-    v.apps.forEach((name, i) => {
-      if (!byName.has(name)) ctx.addIssue({ code: 'custom', path: ['apps', i], message: `is not an app of this project; use one of: ${names.join(', ')}` });
-      else if (v.apps.indexOf(name) !== i) ctx.addIssue({ code: 'custom', path: ['apps', i], message: 'is listed twice; list each app once' });
-    });
     for (const app of apps) {
       const values = v[app.name];
-      if (running.has(app.name) && values === undefined) ctx.addIssue({ code: 'custom', path: [app.name], message: `is missing, and the environment runs ${app.name}; give its values (or remove it from apps)` });
-      if (!running.has(app.name) && values !== undefined) ctx.addIssue({ code: 'custom', path: [app.name], message: `holds values for ${app.name}, which this environment does not run; add "${app.name}" to apps, or remove them` });
       if (running.has(app.name) && values !== undefined) {
         app.check?.(values, v, (path, message) => ctx.addIssue({ code: 'custom', path: [app.name, ...path], message }));
       }
     }
   }, { when: (payload) => payload.issues.length === 0 }); // cross-checks only once every field is well-formed
+}
+
+/**
+ * What is wrong with which apps an environment runs, given the apps the project has: an unknown or
+ * repeated name in `apps`, a running app without values, values for an app that does not run. The
+ * one check both the schema and the loader (before any app's own fields are validated) make.
+ */
+export function appListProblems(names: readonly string[], values: { readonly apps?: unknown } & Record<string, unknown>): Array<{ path: ReadonlyArray<string | number>; message: string }> {
+  const problems: Array<{ path: ReadonlyArray<string | number>; message: string }> = [];
+  const running = Array.isArray(values.apps) ? (values.apps as unknown[]) : [];
+  running.forEach((name, i) => {
+    if (typeof name !== 'string') return;
+    if (!names.includes(name)) {
+      const near = closest(name, names);
+      problems.push({ path: ['apps', i], message: `is not an app of this project; ${near ? `did you mean "${near}"?` : `use one of: ${names.join(', ')}`}` });
+    } else if (running.indexOf(name) !== i) problems.push({ path: ['apps', i], message: 'is listed twice; list each app once' });
+  });
+  for (const name of names) {
+    const has = values[name] !== undefined && values[name] !== null;
+    if (running.includes(name) && !has) problems.push({ path: [name], message: `is missing, and the environment runs ${name}; give its values (or remove it from apps)` });
+    if (!running.includes(name) && has) problems.push({ path: [name], message: `holds values for ${name}, which this environment does not run; add "${name}" to apps, or remove its values (--set ${name}=null)` });
+  }
+  return problems;
 }
 
 /** An environment's values: the platform's, and each app's under its name. */

@@ -49,9 +49,12 @@ export class Monitoring extends pulumi.ComponentResource {
   public readonly release: k8s.helm.v3.Release;
   /** Grafana's admin password (secret). */
   public readonly adminPassword: pulumi.Output<string>;
+  /** How to open Grafana (admin / the secret output `grafanaAdminPassword`). */
+  public readonly grafanaCommand: string;
 
   public constructor(name: string, args: MonitoringArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('k8sstack:infra:Monitoring', name, {}, opts);
+    this.grafanaCommand = `kubectl -n ${args.namespace} port-forward svc/kube-prometheus-stack-grafana 3000:80`;
     // Children carry the component's dependencies themselves (a component's own are not passed
     // down): the namespace, and through it everything here, waits for the nodes.
     const labels = { 'app.kubernetes.io/part-of': args.app, 'app.kubernetes.io/managed-by': 'pulumi' };
@@ -112,10 +115,5 @@ export class Monitoring extends pulumi.ComponentResource {
       },
     }, { parent: this, dependsOn: [this.grafanaAdmin] });
     this.registerOutputs({ namespace: args.namespace });
-  }
-
-  /** How to open Grafana (admin / the secret output `grafanaAdminPassword`). */
-  public grafanaCommand(namespace: string): string {
-    return `kubectl -n ${namespace} port-forward svc/kube-prometheus-stack-grafana 3000:80`;
   }
 }

@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { ValidationError } from '../constructs/lib/errors';
 import { NodePool, NodePoolSpec } from '../constructs/node-pool';
 import { EnvironmentError, EnvironmentValues, PROJECT, loadEnvironment } from '../environments';
-import { PolicyError, synthesizeEnvironment } from '../synth/synthesize';
+import { KubeObject, PolicyError, synthesizeEnvironment } from '../synth/synthesize';
 import { AppDeployment } from './app-deployment';
 import { APP_INFRA } from './apps';
 import { StackConfig, StackConfigError, readStackConfig } from './config';
@@ -39,7 +39,7 @@ interface TargetCluster {
   readonly outputs: Partial<StackOutputs>;
 }
 
-function gke(values: EnvironmentValues, config: StackConfig, pools: NodePool[]): TargetCluster {
+function gke(values: EnvironmentValues, config: StackConfig, pools: NodePool[], objects: readonly KubeObject[]): TargetCluster {
   const g = values.cluster.gke!;
   const cluster = new GkeCluster(g.name, {
     project: config.gcpProject!,
@@ -51,8 +51,8 @@ function gke(values: EnvironmentValues, config: StackConfig, pools: NodePool[]):
     maintenanceWindow: g.maintenanceWindow!,
     ...(values.production ? { binaryAuthorization: { allowedRegistries: values.allowedRegistries } } : {}),
     secretsEncryption: values.production,
-    // GKE's Gateway controller, for any app whose edge is a Gateway.
-    gatewayApi: values.apps.includes('shop') && values.shop.ingress.edge === 'gke-gateway',
+    // GKE's Gateway controller, wherever an app routes through a Gateway.
+    gatewayApi: objects.some((o) => o.kind === 'Gateway'),
     protect: values.production,
   });
   return {
@@ -88,7 +88,7 @@ export function deployStack(stack: string, sets: readonly string[] = []): StackO
   const pools = values.nodePools.map((p) => new NodePool(p as NodePoolSpec));
   const { objects } = synthesizeEnvironment(PROJECT, values);
 
-  const target = values.cluster.kind === 'gke' ? gke(values, config, pools) : minikube(values, config, pools);
+  const target = values.cluster.kind === 'gke' ? gke(values, config, pools, objects) : minikube(values, config, pools);
   // Add-ons come after the nodes and before the application, whose monitors need their CRDs.
   const monitoring = values.monitoring.enabled
     ? new Monitoring(`${values.name}-monitoring`, {
@@ -113,7 +113,7 @@ export function deployStack(stack: string, sets: readonly string[] = []): StackO
     environment: values.name,
     clusterKind: values.cluster.kind,
     apps: Object.fromEntries(apps.map((a) => [a.name, a.infra?.outputs ?? {}])),
-    ...(monitoring ? { grafanaCommand: monitoring.grafanaCommand(values.monitoring.namespace), grafanaAdminPassword: monitoring.adminPassword } : {}),
+    ...(monitoring ? { grafanaCommand: monitoring.grafanaCommand, grafanaAdminPassword: monitoring.adminPassword } : {}),
     ...target.outputs,
   };
 }

@@ -7,6 +7,7 @@ import { ValidationError } from '../constructs/lib/errors';
 import { ENVIRONMENTS, EnvironmentError, EnvironmentValues, PROJECT, loadEnvironment } from '../environments';
 import { diffObjects, formatDiff } from './diff';
 import { PART_OF_LABEL } from './ownership';
+import { UsageError } from './command';
 import { KubeObject, PolicyError, synthesizeEnvironment } from './synthesize';
 
 const USAGE = `usage: npm run diff -- <env> [--set <path>=<value>]... [--against <dir> | --ref <git-ref>]
@@ -19,7 +20,6 @@ const USAGE = `usage: npm run diff -- <env> [--set <path>=<value>]... [--against
   --set <path>=<v>   override values of the current code, as npm run synth does
   environments: ${ENVIRONMENTS.join(', ')}`;
 
-class UsageError extends Error {}
 
 interface Side {
   readonly label: string;

@@ -254,11 +254,10 @@ export async function pulumiScenario(ctx: E2eContext): Promise<void> {
         if (JSON.stringify(changed.get('update')?.filter((n) => n.includes('ConfigMap'))) !== JSON.stringify(['kubernetes:core/v1:ConfigMap::shop-dev/api-settings'])) throw new Error(`the ConfigMap was not updated in place: ${JSON.stringify(Object.fromEntries(changed))}`);
         const cmAfter = await client.get(`/api/v1/namespaces/${values.shop.namespace}/configmaps/api-settings`);
         if (cmAfter?.metadata.uid !== cmBefore?.metadata.uid) throw new Error('the ConfigMap was deleted and created again (its uid changed)');
-        const order = events.filter((e) => e.resOutputsEvent && e.resOutputsEvent.metadata.op === 'update').map((e) => e.resOutputsEvent!.metadata.urn.split('::').pop());
-        const cmDone = order.indexOf('shop-dev/api-settings');
-        const startOf = (urnEnd: string) => events.findIndex((e) => e.resourcePreEvent?.metadata.urn.endsWith(urnEnd) && e.resourcePreEvent.metadata.op === 'update');
-        const cmEnd = events.findIndex((e) => e.resOutputsEvent?.metadata.urn.endsWith('ConfigMap::shop-dev/api-settings'));
-        if (cmDone < 0 || startOf('Deployment::shop-dev/api') < cmEnd) throw new Error(`the api Deployment was updated before its ConfigMap was: ${order.join(', ')}`);
+        // The ConfigMap's update has finished (its outputs event) before the Deployment's starts.
+        const cmDone = events.findIndex((e) => e.resOutputsEvent?.metadata.urn.endsWith('ConfigMap::shop-dev/api-settings'));
+        const deploymentStart = events.findIndex((e) => e.resourcePreEvent?.metadata.op === 'update' && e.resourcePreEvent.metadata.urn.endsWith('Deployment::shop-dev/api'));
+        if (cmDone < 0 || deploymentStart < cmDone) throw new Error(`the api Deployment's update started (event ${deploymentStart}) before its ConfigMap's finished (event ${cmDone})`);
         const touched = [...changed.values()].flat();
         const allowed = (n: string) => /ConfigMap::.*api-settings$/.test(n) || /Deployment::.*api$/.test(n);
         const unexpected = touched.filter((n) => !allowed(n));
